@@ -62,9 +62,9 @@ pip=("${venv}/bin/python" -m pip)
 log "installing ${torch_spec}"
 # shellcheck disable=SC2086
 if [ -n "${torch_index}" ]; then
-    "${pip[@]}" install --extra-index-url "${torch_index}" ${torch_spec}
+    "${pip[@]}" install -q --extra-index-url "${torch_index}" ${torch_spec}
 else
-    "${pip[@]}" install ${torch_spec}
+    "${pip[@]}" install -q ${torch_spec}
 fi
 
 log "installing the pinned stack (tools/requirements.txt)"
@@ -76,7 +76,7 @@ from importlib.metadata import version
 for name in ("torch", "torchaudio"):
     print(f"{name}=={version(name)}")
 PY
-"${pip[@]}" install -c "${constraints}" -r "${tools_dir}/requirements.txt"
+"${pip[@]}" install -q -c "${constraints}" -r "${tools_dir}/requirements.txt"
 
 log "installing mmpt (editable)"
 "${pip[@]}" install -q --no-deps --no-build-isolation -e "${main_root}"

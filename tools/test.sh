@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install what is missing (tools/install.sh, a no-op when up to date), then run the test suite.
+# Extra arguments go to pytest, e.g. `tools/test.sh tests/data -x`.
+set -euo pipefail
+main_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "${main_root}"
+bash tools/install.sh
+tools/venv/bin/python tools/check_install.py || true
+exec tools/venv/bin/python -m pytest -q -ra "${@:-tests}"
