@@ -1,0 +1,78 @@
+"""Command-line options shared by the dump entry points: jobs, backend and Slurm resources."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Callable, List, Optional
+
+from mmpt.data.errors import DataError
+from mmpt.features.jobs import BACKENDS, JobFailedError, SlurmOptions
+
+
+def positive_int(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    return n
+
+
+def add_job_arguments(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("jobs")
+    g.add_argument("--nj", type=positive_int, default=1, help="number of parallel jobs (default: %(default)s)")
+    g.add_argument("--backend", choices=BACKENDS, default="local",
+                   help="local processes or Slurm through submitit (default: %(default)s)")
+    g.add_argument("--slurm_partition", default=None)
+    g.add_argument("--slurm_time", type=int, default=60, help="minutes per job (default: %(default)s)")
+    g.add_argument("--slurm_mem", type=float, default=4.0, help="GB per job (default: %(default)s)")
+    g.add_argument("--slurm_account", default=None)
+    g.add_argument("--slurm_qos", default=None)
+    g.add_argument("--slurm_extra", default="{}",
+                   help='other sbatch options as JSON, e.g. \'{"constraint": "avx2"}\'')
+    g.add_argument("--no_progress", action="store_true", help="no progress bar")
+
+
+def slurm_options(args: argparse.Namespace) -> SlurmOptions:
+    try:
+        extra = json.loads(args.slurm_extra)
+    except ValueError as exc:
+        raise DataError("--slurm_extra", f"not valid JSON: {exc}") from None
+    if not isinstance(extra, dict):
+        raise DataError("--slurm_extra", "expected a JSON object")
+    return SlurmOptions(
+        partition=args.slurm_partition,
+        time_min=args.slurm_time,
+        mem_gb=args.slurm_mem,
+        account=args.slurm_account,
+        qos=args.slurm_qos,
+        extra=extra,
+    )
+
+
+def run_cli(prog: str, fn: Callable[[], int]) -> int:
+    """Run ``fn``; bad input or a failed job -> one line on stderr and exit status 2 (no traceback)."""
+    try:
+        return fn()
+    except (DataError, JobFailedError) as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted; re-run the same command to resume", file=sys.stderr)
+        return 130
+
+
+def parse_size(value: str) -> Optional[object]:
+    """``224`` (shorter side) or ``224x224`` / ``224,224`` (H x W)."""
+    parts = value.replace("x", ",").split(",")
+    try:
+        nums = [int(p) for p in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected N or HxW, got {value!r}") from None
+    if len(nums) == 1:
+        return nums[0]
+    if len(nums) == 2:
+        return tuple(nums)
+    raise argparse.ArgumentTypeError(f"expected N or HxW, got {value!r}")
+
+
+__all__: List[str] = ["add_job_arguments", "slurm_options", "run_cli", "positive_int", "parse_size"]

@@ -1,0 +1,59 @@
+"""``mmpt-dump-video``: decode the clips of a data dir's video.scp -> one uint8 .npy per clip.
+
+Example::
+
+    mmpt-dump-video --nj 4 --fps 25 --size 224x224 data/train dump/video/train
+    mmpt-dump-video --size 256 --num_frames 64 --stride 1 data/train dump/video/train
+
+Writes ``video.scp`` (utt -> .npy of [T, H, W, 3]), ``video_shape``, ``excluded.txt`` and the data dir's
+files for the clips that were dumped. Re-running skips finished jobs.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import List, Optional
+
+from mmpt.bin._jobs_cli import add_job_arguments, parse_size, positive_int, run_cli, slurm_options
+
+PROG = "mmpt-dump-video"
+
+
+def get_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data_dir", help="Kaldi data dir with video.scp")
+    parser.add_argument("out_dir", help="dump dir, e.g. dump/video/train")
+    parser.add_argument("--fps", type=float, default=25.0,
+                        help="re-time clips to this frame rate; 0 keeps the native rate (default: %(default)s)")
+    parser.add_argument("--size", type=parse_size, default=None,
+                        help="N (shorter side, aspect kept) or HxW; default: native size")
+    parser.add_argument("--num_frames", type=positive_int, default=None, help="frames per clip (default: all)")
+    parser.add_argument("--stride", type=positive_int, default=1, help="temporal stride (default: %(default)s)")
+    add_job_arguments(parser)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = get_parser().parse_args(argv)
+
+    def run() -> int:
+        from mmpt.features.video_dump import dump_video
+
+        result = dump_video(
+            args.data_dir, args.out_dir, nj=args.nj, fps=args.fps or None, size=args.size,
+            num_frames=args.num_frames, stride=args.stride, backend=args.backend,
+            slurm=slurm_options(args), progress=not args.no_progress,
+        )
+        state = "up to date" if result.up_to_date else "done"
+        print(f"{result.out_dir}: {state}: {result.num_done} of {result.num_utts} clips, "
+              f"{result.num_excluded} excluded" + (" (see excluded.txt)" if result.num_excluded else ""))
+        return 0
+
+    return run_cli(PROG, run)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mmpt.data.datadir import DataDir, read_kv
+from mmpt.data.errors import DataDirError
+from mmpt.data.video import read_video
+from mmpt.features.npy_scp import NpyScp
+from mmpt.features.video_dump import dump_video
+
+from .conftest import mtimes, write_mp4, write_video_datadir
+
+
+@pytest.fixture
+def clips(tmp_path: Path) -> Path:
+    """Two clips (20 frames with audio, 30 frames without) and a missing file."""
+    a = write_mp4(tmp_path / "a.mp4", 20, audio=True)
+    b = write_mp4(tmp_path / "b.mp4", 30, audio=False)
+    return write_video_datadir(tmp_path, {"clip-a": str(a), "clip-b": str(b), "clip-c": str(tmp_path / "gone.mp4")})
+
+
+def test_video_dump_shapes_and_exclusions(clips: Path, tmp_path: Path):
+    out = tmp_path / "dump"
+    result = dump_video(clips, out, nj=2, fps=25, size=(32, 40), progress=False)
+    assert (result.num_done, result.num_excluded) == (2, 1)
+    assert read_kv(out / "video_shape") == {"clip-a": "20,32,40,3", "clip-b": "30,32,40,3"}
+    excluded = read_kv(out / "excluded.txt")
+    assert list(excluded) == ["clip-c"] and "gone.mp4: file does not exist" in excluded["clip-c"]
+
+    scp = NpyScp(out / "video.scp")
+    assert list(scp) == ["clip-a", "clip-b"]
+    assert all(Path(p).is_absolute() and p.endswith(".npy") for p in read_kv(out / "video.scp").values())
+    for utt, src in (("clip-a", "a.mp4"), ("clip-b", "b.mp4")):
+        arr = scp[utt]
+        assert arr.dtype == np.uint8
+        np.testing.assert_array_equal(arr, read_video(tmp_path / src, fps=25, size=(32, 40)))
+    # frame i is grey level 8*i (up to the codec's error)
+    assert abs(float(scp["clip-b"][10].mean()) - 80) < 6
+
+    d = DataDir.load(out)
+    assert d.utt_ids() == ["clip-a", "clip-b"] and set(d.text) == {"clip-a", "clip-b"}
+    assert d.validate(check_files=True) == []
+
+
+def test_sampling_options_and_rerun(clips: Path, tmp_path: Path):
+    out = tmp_path / "dump"
+    dump_video(clips, out, nj=1, size=16, num_frames=8, stride=2, progress=False)
+    # size=16 sets the shorter side: 48x64 -> 16x21
+    assert read_kv(out / "video_shape") == {"clip-a": "8,16,21,3", "clip-b": "8,16,21,3"}
+    watched = [out / "video.scp", out / "data" / "clip-a.npy", out / "log" / "video.1.done"]
+    before = mtimes(watched)
+    again = dump_video(clips, out, nj=1, size=16, num_frames=8, stride=2, progress=False)
+    assert again.up_to_date and mtimes(watched) == before
+    dump_video(clips, out, nj=1, size=16, num_frames=4, stride=2, progress=False)
+    assert read_kv(out / "video_shape")["clip-a"] == "4,16,21,3"
+
+
+def test_data_dir_without_video_scp(tmp_path: Path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "text").write_text("u1 HELLO\n")
+    with pytest.raises(DataDirError, match="no video.scp"):
+        dump_video(tmp_path / "data", tmp_path / "dump", progress=False)
+
+
+def test_real_lrs3_clips(realdata: Path, tmp_path: Path):
+    mp4s = sorted((realdata / "av" / "lrs3_test_spectre" / "test").glob("*/*.mp4"))[:2]
+    data = write_video_datadir(tmp_path, {f"{p.parent.name}_{p.stem}": str(p) for p in mp4s})
+    dump_video(data, tmp_path / "dump", nj=1, fps=25, size=(112, 112), num_frames=16, stride=1, progress=False)
+    shapes = read_kv(tmp_path / "dump" / "video_shape")
+    assert len(shapes) == 2 and set(shapes.values()) == {"16,112,112,3"}
