@@ -15,6 +15,7 @@ install_requires = [
     "pyyaml>=6.0",
     "av>=12.0",
     "soundfile>=0.12",
+    "scipy>=1.10",
     "numpy>=1.24",
     "submitit>=1.5",
     "tqdm>=4.60",
