@@ -28,7 +28,7 @@ PATH_FILES = ("wav.scp", "video.scp", "feats.scp")
 # Files that are derived or structured and handled explicitly.
 SPECIAL_FILES = ("segments", "spk2utt")
 # Files that are not key-value tables and are carried along untouched.
-IGNORED_FILES = ("feats_shape", "excluded.txt")
+IGNORED_FILES = ("feats_shape", "excluded.txt", "rttm", "feats_type", "feats_dim")
 
 
 @dataclass(frozen=True)
