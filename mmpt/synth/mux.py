@@ -3,9 +3,11 @@
     write_av_mp4("clip.mp4", frames, fps=25, audio=wav, sr=16000)   # frames: uint8 [T, H, W, 3]
     write_av_mp4("silent.mp4", frames, fps=25, audio=None)          # a clip without an audio stream
 
-The same input always gives the same bytes: x264 runs single-threaded, both encoders and the muxer run
-in bit-exact mode (no library version strings, no creation time), so re-running a corpus stage
-reproduces its files exactly on the same PyAV/FFmpeg build.
+The same input always gives the same bytes: x264 runs single-threaded with a fast preset, both encoders
+and the muxer run in bit-exact mode (no library version strings, no creation time), so re-running a corpus
+stage reproduces its files exactly on the same PyAV/FFmpeg build. Presets from "veryfast" up were seen to
+give different bytes from one call to the next under load (x264's lookahead), so they are refused unless
+``reproducible=False``.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["write_av_mp4", "AAC_FRAME_SIZE"]
 
+#: x264 presets whose output was bit-identical across calls and processes in our checks
+REPRODUCIBLE_PRESETS = ("ultrafast", "superfast")
 #: samples per AAC frame (the encoder's frame_size)
 AAC_FRAME_SIZE = 1024
 
@@ -60,7 +64,7 @@ def _check_audio(path: Path, audio: np.ndarray, sr: int) -> np.ndarray:
 
 def write_av_mp4(path: Union[str, Path], frames: np.ndarray, fps: Union[float, Fraction],
                  audio: Optional[np.ndarray] = None, sr: int = 16000, *, crf: int = 23,
-                 preset: str = "medium", audio_bitrate: int = 48000) -> Path:
+                 preset: str = "superfast", audio_bitrate: int = 48000, reproducible: bool = True) -> Path:
     """Encode ``frames`` (uint8 [T, H, W, 3], RGB, even H and W) at ``fps`` and, unless ``audio`` is None,
     ``audio`` (float [N] in [-1, 1] at ``sr`` Hz) into an mp4 at ``path``.
 
@@ -69,6 +73,9 @@ def write_av_mp4(path: Union[str, Path], frames: np.ndarray, fps: Union[float, F
     into place, so an interrupted run never leaves a truncated clip. Returns ``path``.
     """
     path = Path(path)
+    if reproducible and preset not in REPRODUCIBLE_PRESETS:
+        raise ValueError(f"{path}: x264 preset {preset!r} is not bit-reproducible; use one of "
+                         f"{', '.join(REPRODUCIBLE_PRESETS)} or reproducible=False")
     frames = _check_frames(path, frames)
     if audio is not None:
         audio = _check_audio(path, audio, sr)
