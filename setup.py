@@ -28,7 +28,6 @@ extras_require = {
         "huggingface_hub<1",
         "transformers<5",
         "tensorboardX",
-        "catalyst",
         "pandas",
         "joblib",
         "editdistance",
@@ -56,6 +55,8 @@ setup(
             "mmpt-cmvn=mmpt.bin.compute_cmvn:main",
             "mmpt-synth=mmpt.bin.synth:main",
             "mmpt-check-install=mmpt.bin.check_install:main",
+            "mmpt-transcribe=mmpt.bin.transcribe:main",
+            "mmpt-superb=mmpt.bin.superb:main",
         ]
     },
 )
