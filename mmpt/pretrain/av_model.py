@@ -1,0 +1,329 @@
+"""The audio-visual pre-training model (paper section 3.1 and 3.4) as an espnet2 ``AbsESPnetModel``.
+
+Attributes (the names are part of the interface):
+
+- ``encoder``: espnet2 ``ConformerEncoder`` over 80-dim fbank (conv2d x4 sub-sampling). Its state dict is
+  what later stages load with ``--init_param <ckpt>:encoder:encoder``; nothing else of this model is reused.
+- ``normalize`` (e.g. ``GlobalMVN`` over ``feats_stats.npz``), ``frontend`` (None for precomputed fbank).
+- ``video_encoder``: :class:`~mmpt.nets.video_vit.VideoViT`.
+- ``mae_decoder``: :class:`~mmpt.nets.mae_decoder.SharedMAEDecoder` (MAE and MAE+CLR only).
+- ``audio_proj``, ``video_proj``, ``clr``: CLR projections ("up-sampled and normalised": linear to
+  ``clr_dim`` then L2 normalisation) and the loss (CLR and MAE+CLR only).
+
+``pt_method``: ``mae`` (Eq. 1), ``clr`` (Eq. 2-3) or ``mae_clr`` (Eq. 4, (L_MAE + L_CLR) / 2).
+
+Missing data never crashes a batch: a sample whose audio is empty (or shorter than the sub-sampling's 7
+frames) or whose video has no frame is left out of that modality's losses; CLR uses the samples having
+both and is skipped (its stats NaN) with fewer than two such pairs; in MAE+CLR a skipped term counts as 0.
+When a whole path is skipped, a zero-valued term touching every parameter is added to the loss so that
+DistributedDataParallel still sees a gradient for every parameter. Stats always carry the same keys
+(NaN when not computed), which multi-GPU stats reduction requires.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Dict, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from espnet2.torch_utils.device_funcs import force_gatherable
+from espnet2.train.abs_espnet_model import AbsESPnetModel
+from torch import nn
+
+from mmpt.nets.mae_decoder import SharedMAEDecoder
+from mmpt.nets.masked_conformer import AudioEncoding, encode_audio, subsampling_factor, uses_relative_positions
+from mmpt.nets.pooling import masked_mean
+from mmpt.nets.video_vit import VideoViT
+from mmpt.pretrain.clr_loss import ContrastiveLoss
+from mmpt.pretrain.mae_loss import mae_loss, masked_mse
+from mmpt.pretrain.mae_targets import audio_frame_targets, video_patch_targets
+
+logger = logging.getLogger(__name__)
+
+PT_METHODS = ("mae", "clr", "mae_clr")
+# ImageNet statistics of RGB pixels in [0, 1]: the video input normalisation
+VIDEO_MEAN = (0.485, 0.456, 0.406)
+VIDEO_STD = (0.229, 0.224, 0.225)
+
+
+def stat_keys(pt_method: str) -> Tuple[str, ...]:
+    """The stats a method reports (always all of them, NaN when not computed in a batch)."""
+    keys = ["loss"]
+    if pt_method in ("mae", "mae_clr"):
+        keys += ["loss_mae", "loss_mae_audio", "loss_mae_video"]
+    if pt_method in ("clr", "mae_clr"):
+        keys += ["loss_clr", "clr_acc"]
+    return tuple(keys)
+
+
+def mae_target_sizes(encoder: nn.Module, input_size: int, video_encoder: VideoViT) -> Dict[str, Tuple[int, int]]:
+    """``{modality: (encoder output size, target size)}`` for :class:`SharedMAEDecoder`."""
+    pe = video_encoder.patch_embed
+    return {
+        "audio": (encoder.output_size(), subsampling_factor(encoder) * input_size),
+        "video": (video_encoder.output_size(), pe.tubelet_size * pe.patch_size**2 * 3),
+    }
+
+
+class AVPretrainModel(AbsESPnetModel):
+    """MAE / CLR / MAE+CLR audio-visual pre-training.
+
+    Args:
+        encoder: espnet2 ``ConformerEncoder`` (``input_layer`` conv2d/2/6/8).
+        video_encoder: the video ViT.
+        input_size: feature dimension the encoder takes (80).
+        frontend, normalize: espnet2 frontend (None: features come precomputed) and normalisation.
+        mae_decoder: the shared decoder, required for ``mae`` and ``mae_clr``.
+        pt_method: ``mae``, ``clr`` or ``mae_clr``.
+        mask_ratio: fraction of the valid tokens masked per sample, audio and video alike (0.6).
+        mae_visible_only: encode only the visible tokens (needs ``abs_pos`` audio positions); False:
+            masked tokens are zeroed and everything is encoded (any positional encoding).
+        mae_loss_on: ``masked`` (Eq. 1 on the masked tokens) or ``all`` (every valid token).
+        video_target_norm: ``patch``, ``global`` or ``none`` (see :mod:`mmpt.pretrain.mae_targets`).
+        clr_form, temperature, learnable_temperature: see :class:`ContrastiveLoss`.
+        clr_dim: size of the normalised CLR embeddings.
+        clr_input: ``full``: CLR encodes the unmasked inputs (the audio Conformer over every token, the
+            video with one token per time step); ``masked`` (``mae_clr`` only): pool the MAE encoder
+            outputs instead (cheaper: one encoder pass per modality).
+        max_audio_frames: keep the first N feature frames (1000 = 10 s); None keeps all.
+    """
+
+    def __init__(
+        self,
+        encoder: nn.Module,
+        video_encoder: VideoViT,
+        input_size: int = 80,
+        frontend: Optional[nn.Module] = None,
+        normalize: Optional[nn.Module] = None,
+        mae_decoder: Optional[SharedMAEDecoder] = None,
+        pt_method: str = "mae",
+        mask_ratio: float = 0.6,
+        mae_visible_only: bool = True,
+        mae_loss_on: str = "masked",
+        video_target_norm: str = "patch",
+        clr_form: str = "paper",
+        clr_dim: int = 768,
+        clr_input: str = "full",
+        temperature: float = 1.0,
+        learnable_temperature: bool = False,
+        max_audio_frames: Optional[int] = 1000,
+    ):
+        super().__init__()
+        if pt_method not in PT_METHODS:
+            raise ValueError(f"pt_method must be one of {PT_METHODS}, got {pt_method!r}")
+        if mae_loss_on not in ("masked", "all"):
+            raise ValueError(f"mae_loss_on must be 'masked' or 'all', got {mae_loss_on!r}")
+        if clr_input not in ("full", "masked"):
+            raise ValueError(f"clr_input must be 'full' or 'masked', got {clr_input!r}")
+        if not 0.0 < mask_ratio < 1.0 and pt_method != "clr":
+            raise ValueError(f"mask_ratio must be in (0, 1) for MAE, got {mask_ratio}")
+        self.pt_method = pt_method
+        self.use_mae = pt_method in ("mae", "mae_clr")
+        self.use_clr = pt_method in ("clr", "mae_clr")
+        self.mask_ratio = mask_ratio
+        self.mae_visible_only = mae_visible_only
+        self.mae_loss_on = mae_loss_on
+        self.video_target_norm = video_target_norm
+        self.clr_input = clr_input if pt_method == "mae_clr" else "full"
+        self.max_audio_frames = max_audio_frames
+        self.input_size = input_size
+
+        self.frontend = frontend
+        self.normalize = normalize
+        self.encoder = encoder
+        self.video_encoder = video_encoder
+        self.factor = subsampling_factor(encoder)
+        if self.use_mae:
+            if mae_decoder is None:
+                raise ValueError(f"pt_method {pt_method!r} needs an MAE decoder")
+            if mae_visible_only and uses_relative_positions(encoder):
+                raise ValueError(
+                    "model_conf.mae_visible_only: true needs absolute audio positions (encoder_conf: "
+                    "pos_enc_layer_type: abs_pos, selfattention_layer_type: selfattn); use "
+                    "mae_visible_only: false with rel_pos"
+                )
+            self.mae_decoder = mae_decoder
+        if self.use_clr:
+            self.audio_proj = nn.Linear(encoder.output_size(), clr_dim)
+            self.video_proj = nn.Linear(video_encoder.output_size(), clr_dim)
+            self.clr = ContrastiveLoss(clr_form, temperature, learnable_temperature)
+        self.register_buffer("video_mean", torch.tensor(VIDEO_MEAN), persistent=False)
+        self.register_buffer("video_std", torch.tensor(VIDEO_STD), persistent=False)
+
+    # ----------------------------------------------------------------------------------------- inputs
+    def extract_feats(
+        self, speech: torch.Tensor, speech_lengths: Optional[torch.Tensor]
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Features [B, L, F] and lengths [B] before normalisation, truncated to ``max_audio_frames``."""
+        if speech_lengths is None:
+            speech_lengths = torch.full((speech.size(0),), speech.size(1), dtype=torch.long, device=speech.device)
+        if self.frontend is not None:
+            feats, lengths = self.frontend(speech, speech_lengths)
+        else:
+            feats, lengths = speech, speech_lengths
+        if feats.dim() != 3 or feats.size(-1) != self.input_size:
+            raise ValueError(f"expected features [B, L, {self.input_size}], got {tuple(feats.shape)}")
+        if self.max_audio_frames:
+            feats = feats[:, : self.max_audio_frames]
+            lengths = lengths.clamp(max=self.max_audio_frames)
+        return feats, lengths
+
+    def _audio(
+        self, speech: Optional[torch.Tensor], speech_lengths: Optional[torch.Tensor]
+    ) -> Optional[Tuple[torch.Tensor, torch.Tensor]]:
+        """Normalised features and lengths, or None when the batch has no audio at all."""
+        if speech is None or speech.numel() == 0:
+            return None
+        feats, lengths = self.extract_feats(speech, speech_lengths)
+        if self.normalize is not None:
+            feats, lengths = self.normalize(feats, lengths)
+        return feats, lengths
+
+    def _video(
+        self, video: Optional[torch.Tensor], video_lengths: Optional[torch.Tensor]
+    ) -> Optional[Tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+        """(normalised clip [B, T, H, W, 3], pixels in [0, 1], has_video bool [B]) or None."""
+        if video is None or video.size(1) == 0:
+            return None
+        if video.dim() != 5 or video.size(-1) != 3:
+            raise ValueError(f"expected video [B, T, H, W, 3], got {tuple(video.shape)}")
+        has = (video_lengths > 0) if video_lengths is not None else video.new_ones(video.size(0), dtype=torch.bool)
+        if not bool(has.any()):
+            return None
+        pixels = video.float() / 255.0
+        return (pixels - self.video_mean) / self.video_std, pixels, has
+
+    # ------------------------------------------------------------------------------------------- MAE
+    def _mae_audio(self, feats: torch.Tensor, lengths: torch.Tensor) -> Tuple[Optional[torch.Tensor], AudioEncoding]:
+        enc = encode_audio(self.encoder, feats, lengths, self.mask_ratio, self.mae_visible_only)
+        t_sub = enc.valid.size(1)
+        if t_sub == 0 or not bool(enc.valid.any()):
+            return None, enc
+        if self.mae_visible_only:
+            pred = self.mae_decoder("audio", enc.out, (t_sub,), mask=enc.mask)
+        else:
+            pred = self.mae_decoder("audio", enc.out, (t_sub,), valid=enc.valid)
+        target = audio_frame_targets(feats, t_sub, enc.factor)
+        selected = enc.mask.masked if self.mae_loss_on == "masked" else enc.valid
+        return masked_mse(pred, target, selected), enc
+
+    def _mae_video(
+        self, video: torch.Tensor, pixels: torch.Tensor, has: torch.Tensor
+    ) -> Tuple[Optional[torch.Tensor], torch.Tensor, torch.Tensor]:
+        """(Eq. 1 video term, encoder output [B, V|N, D], bool mask of its real tokens)."""
+        out, mask, grid = self.video_encoder.forward_masked(video, self.mask_ratio, self.mae_visible_only)
+        if self.mae_visible_only:
+            pred = self.mae_decoder("video", out, grid, mask=mask)
+        else:
+            pred = self.mae_decoder("video", out, grid)
+        pe = self.video_encoder.patch_embed
+        target = video_patch_targets(
+            pixels, pe.patch_size, pe.tubelet_size, self.video_target_norm, self.video_mean, self.video_std
+        )
+        selected = (mask.masked if self.mae_loss_on == "masked" else mask.valid) & has[:, None]
+        visible = mask.keep_valid if self.mae_visible_only else mask.valid
+        return masked_mse(pred, target, selected), out, visible
+
+    # ------------------------------------------------------------------------------------------- CLR
+    def _clr(
+        self, a: torch.Tensor, has_a: torch.Tensor, v: torch.Tensor, has_v: torch.Tensor
+    ) -> Tuple[Optional[torch.Tensor], Optional[torch.Tensor]]:
+        """Eq. 2-3 over the samples having both modalities: a [B, D_a], v [B, D_v] pooled encodings."""
+        pair = has_a & has_v
+        if int(pair.sum()) < 2:
+            return None, None
+        a = F.normalize(self.audio_proj(a[pair]).float(), dim=-1)
+        v = F.normalize(self.video_proj(v[pair]).float(), dim=-1)
+        return self.clr(a, v)
+
+    # --------------------------------------------------------------------------------------- forward
+    def forward(
+        self,
+        speech: Optional[torch.Tensor] = None,
+        speech_lengths: Optional[torch.Tensor] = None,
+        video: Optional[torch.Tensor] = None,
+        video_lengths: Optional[torch.Tensor] = None,
+        **kwargs,
+    ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor], torch.Tensor]:
+        """One pre-training step.
+
+        Args:
+            speech: fbank [B, L, 80] (or waveforms [B, S] with a frontend); speech_lengths [B].
+            video: clips [B, T, H, W, 3], pixel values 0-255 (uint8 or float); video_lengths [B] frames
+                (0 = no video for that sample).
+
+        Returns:
+            loss, stats (see :func:`stat_keys`), weight (the batch size).
+        """
+        if speech is None and video is None:
+            raise ValueError("a pre-training batch needs 'speech' or 'video'")
+        batch_size = (speech if speech is not None else video).size(0)
+        device = (speech if speech is not None else video).device
+        audio = self._audio(speech, speech_lengths)
+        vid = self._video(video, video_lengths)
+        values: Dict[str, Optional[torch.Tensor]] = {}
+        skipped = False
+
+        mae_enc_a: Optional[AudioEncoding] = None
+        mae_video_out = None
+        if self.use_mae:
+            loss_a = loss_v = None
+            if audio is not None:
+                loss_a, mae_enc_a = self._mae_audio(*audio)
+            if vid is not None:
+                loss_v, v_out, v_visible = self._mae_video(*vid)
+                mae_video_out = (v_out, v_visible)
+            values["loss_mae_audio"], values["loss_mae_video"] = loss_a, loss_v
+            values["loss_mae"] = mae_loss(loss_a, loss_v)
+            skipped |= loss_a is None or loss_v is None
+
+        if self.use_clr:
+            loss_clr = acc = None
+            if audio is not None and vid is not None:
+                if self.clr_input == "masked" and mae_enc_a is not None and mae_video_out is not None:
+                    a_pool = masked_mean(mae_enc_a.out, mae_enc_a.out_valid)
+                    has_a = mae_enc_a.valid.any(dim=1)
+                    v_pool = masked_mean(*mae_video_out)
+                else:
+                    enc = encode_audio(self.encoder, *audio)
+                    a_pool, has_a = masked_mean(enc.out, enc.out_valid), enc.valid.any(dim=1)
+                    v_pool = self.video_encoder.forward_frames(vid[0]).mean(dim=1)
+                loss_clr, acc = self._clr(a_pool, has_a, v_pool, vid[2])
+            values["loss_clr"], values["clr_acc"] = loss_clr, acc
+            skipped |= loss_clr is None
+
+        if self.pt_method == "mae":
+            loss = values["loss_mae"]
+        elif self.pt_method == "clr":
+            loss = values["loss_clr"]
+        else:  # Eq. 4; a term that could not be computed counts as 0
+            parts = [t for t in (values["loss_mae"], values["loss_clr"]) if t is not None]
+            loss = sum(parts) / 2.0 if parts else None
+        if loss is None or skipped:
+            loss = self._zero_touching_all_parameters(device) + (0.0 if loss is None else loss)
+
+        nan = torch.tensor(float("nan"), device=device)
+        stats = {k: (values[k].detach() if values.get(k) is not None else nan) for k in stat_keys(self.pt_method)}
+        stats["loss"] = loss.detach()
+        weight = torch.tensor(batch_size, device=device)
+        return force_gatherable((loss, stats, weight), device)
+
+    def _zero_touching_all_parameters(self, device: torch.device) -> torch.Tensor:
+        """0 * (one element of every trainable parameter): gives every parameter a (zero) gradient."""
+        total = torch.zeros((), device=device)
+        for p in self.parameters():
+            if p.requires_grad:
+                total = total + p.reshape(-1)[0].float() * 0.0
+        return total
+
+    def collect_feats(
+        self,
+        speech: Optional[torch.Tensor] = None,
+        speech_lengths: Optional[torch.Tensor] = None,
+        **kwargs,
+    ) -> Dict[str, torch.Tensor]:
+        """Features for espnet2's ``--collect_stats`` (feats_stats.npz for GlobalMVN): {} without audio."""
+        if speech is None:
+            return {}
+        feats, lengths = self.extract_feats(speech, speech_lengths)
+        return {"feats": feats, "feats_lengths": lengths}

@@ -1,0 +1,167 @@
+#!/usr/bin/env python
+"""Pre-training throughput: forward + backward + AdamW step per method, with the real preprocessing.
+
+    tools/venv/bin/python tools/benchmarks/bench_pretrain.py [--conf cpu|paper] [--device cpu|cuda]
+        [--batch_size 8] [--steps 5] [--warmup 2] [--threads 1] [--amp]
+
+For each of mae, clr and mae_clr (the ``mmpt/conf/pretrain/<conf>/<method>.yaml`` model, built by
+``AVPretrainTask.build_model``), a batch of in-memory random samples (fbank of 1000+ frames, uint8 clips
+of ``--clip_frames`` frames of ``--clip_size``) goes through ``AVPreprocessor`` (train mode: window,
+random resized crop, flip) and espnet2's ``CommonCollateFn``, then the model trains on it. Prints:
+
+* clips/s and audio-seconds/s of the whole step (data preparation + training step), and the share of
+  the data preparation (which runs in DataLoader workers in real training, so this is a lower bound);
+* MAE with visible-only encoding vs zero-masking (all tokens encoded): training step time and ratio.
+
+Figures are the median over ``--steps`` timed steps after ``--warmup`` untimed ones. CPU figures use
+``--threads`` torch threads (1 by default: figures per core).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+import torch  # noqa: E402
+from espnet2.train.collate_fn import CommonCollateFn  # noqa: E402
+
+from mmpt.tasks.av_pretrain import AVPretrainTask  # noqa: E402
+
+METHODS = ("mae", "clr", "mae_clr")
+
+
+def build(conf: str, method: str, overrides: List[str], device: str):
+    """Model, preprocessor (train mode) and AdamW optimizer for one config."""
+    args = AVPretrainTask.get_parser().parse_args(
+        ["--config", str(REPO / "mmpt" / "conf" / "pretrain" / conf / f"{method}.yaml"), *overrides]
+    )
+    model = AVPretrainTask.build_model(args).to(device).train()
+    pre = AVPretrainTask.build_preprocess_fn(args, train=True)
+    optim = torch.optim.AdamW(model.parameters(), **args.optim_conf)
+    return model, pre, optim
+
+
+def make_samples(n: int, audio_frames: int, clip_frames: int, clip_hw: Tuple[int, int], seed: int = 0):
+    """Random (fbank [L, 80] float32, uint8 clip [T, H, W, 3]) pairs; L varies around ``audio_frames``."""
+    rng = np.random.RandomState(seed)
+    out = []
+    for _ in range(n):
+        length = int(audio_frames * rng.uniform(0.6, 1.2))
+        fbank = rng.randn(length, 80).astype(np.float32)
+        clip = rng.randint(0, 256, (clip_frames, *clip_hw, 3), dtype=np.uint8)
+        out.append((fbank, clip))
+    return out
+
+
+def prepare(pre, collate, samples) -> Tuple[Dict[str, torch.Tensor], float]:
+    """Preprocess + collate a batch; returns the batch and the audio seconds it holds."""
+    items = [(f"utt{i}", pre(f"utt{i}", {"speech": a.copy(), "video": v})) for i, (a, v) in enumerate(samples)]
+    _, batch = collate(items)
+    return batch, float(batch["speech_lengths"].sum()) / 100.0
+
+
+def sync(device: str) -> None:
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def time_steps(model, optim, pre, collate, samples, device, steps, warmup, amp) -> Tuple[float, float, float]:
+    """Median (data seconds, train-step seconds, audio seconds) per batch."""
+    data_t, step_t, audio_s = [], [], 0.0
+    for i in range(warmup + steps):
+        t0 = time.perf_counter()
+        batch, audio_s = prepare(pre, collate, samples)
+        batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+        sync(device)
+        t1 = time.perf_counter()
+        with torch.autocast(device_type=device.split(":")[0], dtype=torch.bfloat16, enabled=amp):
+            loss, _, _ = model(**batch)
+        loss.backward()
+        optim.step()
+        optim.zero_grad(set_to_none=True)
+        sync(device)
+        t2 = time.perf_counter()
+        if i >= warmup:
+            data_t.append(t1 - t0)
+            step_t.append(t2 - t1)
+    return statistics.median(data_t), statistics.median(step_t), audio_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--conf", choices=["cpu", "paper"], default="cpu")
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    parser.add_argument("--batch_size", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    parser.add_argument("--amp", action="store_true", help="bfloat16 autocast")
+    parser.add_argument("--audio_frames", type=int, default=1000, help="typical fbank length (varied 0.6-1.2x)")
+    parser.add_argument("--clip_frames", type=int, default=100, help="frames of each source clip")
+    parser.add_argument("--clip_size", default=None, help="HxW of the source clips (cpu: 96x128, paper: 256x340)")
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    np.random.seed(0)
+    clip_hw = tuple(int(x) for x in (args.clip_size or ("96x128" if args.conf == "cpu" else "256x340")).split("x"))
+    samples = make_samples(args.batch_size, args.audio_frames, args.clip_frames, clip_hw)
+    collate = CommonCollateFn(float_pad_value=0.0, int_pad_value=0)
+    device = args.device
+    name = torch.cuda.get_device_name(0) if device.startswith("cuda") else f"CPU, {args.threads} thread(s)"
+    print(f"# bench_pretrain: conf={args.conf} device={device} ({name}) batch={args.batch_size} "
+          f"amp={args.amp} steps={args.steps} (median) source clips {args.clip_frames}x{clip_hw[0]}x{clip_hw[1]}")
+
+    rows = []
+    for method in args.methods:
+        model, pre, optim = build(args.conf, method, [], device)
+        params = sum(p.numel() for p in model.parameters()) / 1e6
+        data_s, step_s, audio_s = time_steps(model, optim, pre, collate, samples, device, args.steps, args.warmup,
+                                             args.amp)
+        total = data_s + step_s
+        rows.append((method, params, args.batch_size / total, audio_s / total, args.batch_size / step_s,
+                     audio_s / step_s, 100 * data_s / total))
+        if device.startswith("cuda"):
+            rows[-1] += (torch.cuda.max_memory_allocated() / 2**30,)
+            torch.cuda.reset_peak_memory_stats()
+        del model, optim
+    print()
+    head = "| method | params (M) | clips/s | audio s/s | clips/s (train step only) | audio s/s (train step only) | data prep share |"
+    if device.startswith("cuda"):
+        head += " peak GPU mem (GiB) |"
+    print(head)
+    print("|" + "---|" * (head.count("|") - 1))
+    for r in rows:
+        cells = [r[0], f"{r[1]:.1f}", f"{r[2]:.2f}", f"{r[3]:.1f}", f"{r[4]:.2f}", f"{r[5]:.1f}", f"{r[6]:.0f} %"]
+        if len(r) > 7:
+            cells.append(f"{r[7]:.1f}")
+        print("| " + " | ".join(cells) + " |")
+
+    if "mae" in args.methods:
+        print()
+        print("| MAE encoding | train step (s) | clips/s (train step only) |")
+        print("|---|---|---|")
+        times = {}
+        for visible_only in (True, False):
+            model, pre, optim = build(args.conf, "mae", ["--model_conf", f"mae_visible_only={str(visible_only).lower()}"],
+                                      device)
+            _, step_s, _ = time_steps(model, optim, pre, collate, samples, device, args.steps, args.warmup, args.amp)
+            times[visible_only] = step_s
+            label = "visible tokens only" if visible_only else "all tokens, masked ones zeroed"
+            print(f"| {label} | {step_s:.3f} | {args.batch_size / step_s:.2f} |")
+            del model, optim
+        print(f"\nvisible-only speed-up over zero-masking: x{times[False] / times[True]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
