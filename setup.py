@@ -10,7 +10,7 @@ install_requires = [
     "espnet==202511",
     "kaldiio>=2.18.0",
     "sentencepiece==0.2.0",
-    "jiwer>=3.0",
+    "jiwer>=4.0",
     "sacrebleu>=2.3",
     "pyyaml>=6.0",
     "av>=12.0",

@@ -4,7 +4,12 @@
 #   Stage 1: data preparation: local/data.sh of the recipe writes data/<set>; each set is validated
 #   Stage 2: 80-dim Kaldi fbank of every set -> ${dumpdir}/fbank/<set>/feats.scp (+ ark)
 #   Stage 3: global CMVN statistics of the training set -> ${expdir}/asr_stats_fbank/train/feats_stats.npz
-#   Stages 4-13 are kept for token lists, training, decoding and scoring.
+#   Stage 4: sentencepiece model and token list of the training text -> ${token_listdir}/bpe_<mode><nbpe>/
+#   Stage 5: shape files (token counts) of the training and validation texts
+#   Stage 6: espnet2 ASR training (CTC), the encoder optionally from a pre-trained pack and frozen
+#   Stage 7: decoding of the test sets (CTC greedy and/or beam search, one decode config each)
+#   Stage 8: scoring (WER with per-utterance alignments) -> <asr_exp>/RESULTS.md
+#   Stage 9: pack the trained encoder -> <asr_exp>/packed (the format every stage exchanges)
 #
 # Every stage is resumable: running it again skips the work that is already done.
 set -euo pipefail
@@ -25,6 +30,8 @@ nj=4                    # parallel jobs (processes, or Slurm jobs with cmd_backe
 cmd_backend=${cmd_backend}   # local | slurm (default from cmd.sh)
 dumpdir=dump            # features go to ${dumpdir}/fbank/<set>
 expdir=exp              # experiments and statistics go here
+ngpu=0                  # GPUs per node for training and decoding (0: CPU)
+num_nodes=1             # nodes for training (> 1: inside a Slurm allocation, one srun task per node)
 
 # Data preparation
 local_data_opts=        # options passed to local/data.sh
@@ -36,6 +43,25 @@ test_sets=              # names of the evaluation data directories, space separa
 feats_type=fbank        # the only kind so far: Kaldi fbank
 fbank_conf=conf/fbank.yaml   # fbank options (YAML)
 
+# Tokens
+token_type=bpe          # sentencepiece units (the only kind so far)
+nbpe=5000               # vocabulary size (a soft limit: a small corpus gets what it supports)
+bpemode=unigram         # unigram | bpe
+token_listdir=data/token_list   # token models go to ${token_listdir}/bpe_<bpemode><nbpe>/
+
+# Training
+asr_config=conf/train_asr_ctc_frozen.yaml   # espnet2 ASR training config (encoder, head, CTC, optimiser)
+asr_tag=                # experiment name (default: <config name>_<tokens>[_<pretrained>])
+asr_exp=                # experiment directory (default: ${expdir}/asr_${asr_tag})
+asr_args=               # more espnet2 training options, e.g. "--max_epoch 50 --batch_bins 4000000"
+pretrained_encoder=     # pack / espnet2 experiment dir / .pth whose encoder starts the training ("" = none)
+freeze_encoder=true     # keep the encoder frozen (and in eval mode); false fine-tunes it too
+
+# Decoding and scoring
+inference_configs="conf/decode_asr_greedy.yaml"   # one decoding per config, space separated
+inference_model=valid.loss.ave.pth   # model file of the experiment used for decoding
+inference_args=         # more options of python -m mmpt.bin.decode, e.g. "--num_threads 1"
+
 help_message=$(cat <<EOF
 Usage: $0 --train_set <set> --valid_set <set> --test_sets "<set> <set>" [options]
 
@@ -43,6 +69,12 @@ Stages:
   1: data preparation (local/data.sh), then validation of data/<set>
   2: fbank features of every set -> <dumpdir>/fbank/<set>/feats.scp
   3: global CMVN statistics of the training set -> <expdir>/asr_stats_fbank/train/feats_stats.npz
+  4: sentencepiece model + token list -> <token_listdir>/bpe_<bpemode><nbpe>/{bpe.model,tokens.txt}
+  5: token-count shape files of the training and validation texts
+  6: ASR training (python -m mmpt.bin.asr_train) -> <asr_exp>
+  7: decoding of the test sets, one per inference config -> <asr_exp>/decode_<config>_<model>/<set>/text
+  8: WER scoring -> <asr_exp>/decode_*/<set>/score_wer/result.txt and <asr_exp>/RESULTS.md
+  9: pack the trained encoder -> <asr_exp>/packed
 
 Options:
   --stage           first stage to run (default: ${stage})
@@ -51,12 +83,27 @@ Options:
   --cmd_backend     local or slurm (default from cmd.sh: ${cmd_backend})
   --dumpdir         feature directory (default: ${dumpdir})
   --expdir          experiment directory (default: ${expdir})
+  --ngpu            GPUs per node (default: ${ngpu}); > 1: one training process per GPU
+  --num_nodes       training nodes (default: ${num_nodes}); > 1 needs a Slurm allocation
   --local_data_opts options for local/data.sh (default: "${local_data_opts}")
   --train_set       training set name (required)
   --valid_set       validation set name (required)
   --test_sets       evaluation set names, space separated (required)
   --feats_type      feature type (default: ${feats_type})
   --fbank_conf      fbank configuration (default: ${fbank_conf})
+  --nbpe            sentencepiece vocabulary size (default: ${nbpe})
+  --bpemode         unigram or bpe (default: ${bpemode})
+  --token_listdir   where token models go (default: ${token_listdir})
+  --asr_config      training config (default: ${asr_config})
+  --asr_tag         experiment name (default: <config>_<tokens>[_<pretrained>])
+  --asr_exp         experiment directory (default: <expdir>/asr_<asr_tag>)
+  --asr_args        more espnet2 training options (default: "${asr_args}")
+  --pretrained_encoder  encoder to start from: a pack (model.pth, config.yaml, feats_stats.npz,
+                    fbank.yaml), an espnet2 ASR/ST experiment dir, or a .pth beside its config.yaml
+  --freeze_encoder  true or false (default: ${freeze_encoder})
+  --inference_configs  decoding configs, space separated (default: "${inference_configs}")
+  --inference_model model file of the experiment to decode with (default: ${inference_model})
+  --inference_args  more options of python -m mmpt.bin.decode (default: "${inference_args}")
 EOF
 )
 
@@ -88,6 +135,10 @@ if [ "${feats_type}" != fbank ]; then
     log "Error: --feats_type ${feats_type} is not supported (only fbank)"
     exit 2
 fi
+if [ "${token_type}" != bpe ]; then
+    log "Error: --token_type ${token_type} is not supported (only bpe: sentencepiece)"
+    exit 2
+fi
 
 # Every set, each once, in order: training, validation, evaluation.
 all_sets=()
@@ -98,84 +149,121 @@ for dset in ${train_set} ${valid_set} ${test_sets}; do
     esac
 done
 
+. scripts/utils/stages.sh
+
 feats_dir=${dumpdir}/${feats_type}
 stats_dir=${expdir}/asr_stats_${feats_type}
-
-# Job options of the python runners: the backend and, on Slurm, the resources from cmd.sh.
-job_opts=(--nj "${nj}" --backend "${cmd_backend}")
-if [ "${cmd_backend}" = slurm ]; then
-    job_opts+=(--slurm_time "${slurm_time}" --slurm_mem "${slurm_mem}" --slurm_extra "${slurm_extra}")
-    [ -n "${slurm_partition}" ] && job_opts+=(--slurm_partition "${slurm_partition}")
-    [ -n "${slurm_account}" ] && job_opts+=(--slurm_account "${slurm_account}")
-    [ -n "${slurm_qos}" ] && job_opts+=(--slurm_qos "${slurm_qos}")
+token_tag=bpe_${bpemode}${nbpe}
+token_dir=${token_listdir}/${token_tag}
+bpemodel=${token_dir}/bpe.model
+token_list=${token_dir}/tokens.txt
+if [ -z "${asr_tag}" ]; then
+    asr_tag=$(basename "${asr_config}" .yaml)_${token_tag}
+    [ -n "${pretrained_encoder}" ] && asr_tag+=_$(pretrained_tag "${pretrained_encoder}")
 fi
-
-# sha256 of stdin.
-sha256() {
-    if command -v sha256sum >/dev/null; then sha256sum | cut -d' ' -f1; else shasum -a 256 | cut -d' ' -f1; fi
-}
-
-# check_sets: every set needed by later stages must have a data directory.
-check_sets() {
-    local missing=() dset
-    for dset in "${all_sets[@]}"; do
-        [ -d "data/${dset}" ] || missing+=("data/${dset}")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        log "Error: missing data director$([ ${#missing[@]} -gt 1 ] && echo ies || echo y): ${missing[*]}"
-        log "  run stage 1 (local/data.sh), or choose the sets that exist with --train_set/--valid_set/--test_sets"
-        exit 1
-    fi
-}
+asr_exp=${asr_exp:-${expdir}/asr_${asr_tag}}
 
 if [ "${stage}" -le 1 ] && [ "${stop_stage}" -ge 1 ]; then
-    log "Stage 1: data preparation: local/data.sh ${local_data_opts}"
-    if [ ! -x local/data.sh ]; then
-        log "Error: local/data.sh is missing or not executable"
-        exit 1
-    fi
-    # shellcheck disable=SC2086
-    local/data.sh ${local_data_opts}
-    check_sets
-    for dset in "${all_sets[@]}"; do
-        log "Stage 1: validating data/${dset}"
-        if ! python -m mmpt.bin.datadir validate "data/${dset}"; then
-            log "Error: data/${dset} is inconsistent (problems above); fix local/data.sh or run:"
-            log "  python -m mmpt.bin.datadir fix data/${dset}"
-            exit 1
-        fi
-    done
+    stage_data_prep "${local_data_opts}"
 fi
 
 if [ "${stage}" -le 2 ] && [ "${stop_stage}" -ge 2 ]; then
-    check_sets
-    for dset in "${all_sets[@]}"; do
-        log "Stage 2: fbank of data/${dset} -> ${feats_dir}/${dset} (nj=${nj}, ${cmd_backend})"
-        python -m mmpt.bin.dump_fbank "${job_opts[@]}" --config "${fbank_conf}" "data/${dset}" "${feats_dir}/${dset}"
-    done
+    stage_fbank
 fi
 
 if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ]; then
-    scp=${feats_dir}/${train_set}/feats.scp
-    if [ ! -f "${scp}" ]; then
-        log "Error: ${scp} does not exist; run stage 2 first"
-        exit 1
-    fi
-    stats=${stats_dir}/train/feats_stats.npz
-    # The dump's .done marker changes whenever the features are recomputed (the scp alone may not).
-    stamp=$({ cat "${scp}"; cat "${feats_dir}/${train_set}/.done" 2>/dev/null || true; } | sha256)
-    if [ -f "${stats}" ] && [ "$(cat "${stats}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-        log "Stage 3: ${stats} is up to date"
-    else
-        log "Stage 3: global CMVN statistics of ${scp} -> ${stats}"
-        rm -f "${stats}.stamp"
-        python -m mmpt.bin.compute_cmvn --nj "${nj}" "${scp}" "${stats}"
-        echo "${stamp}" > "${stats}.stamp"
-    fi
+    stage_cmvn
 fi
 
-last_stage=3
-if [ "${stop_stage}" -gt "${last_stage}" ]; then
-    log "Stages after ${last_stage} (tokens, training, decoding, scoring) are not part of asr.sh yet."
+if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
+    train_tokens 4 "${token_dir}" "${nbpe}" "${bpemode}" "${feats_dir}/${train_set}/text"
 fi
+
+if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
+    require_file "${bpemodel}" "run stage 4 first"
+    for split in train valid; do
+        [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
+        text=${feats_dir}/${dset}/text
+        shape=${stats_dir}/${split}/text_shape.${token_tag}
+        require_file "${text}" "run stage 2 first"
+        stamp=$(cat "${bpemodel}" "${token_list}" "${text}" | sha256)
+        if [ -f "${shape}" ] && [ "$(cat "${shape}.stamp" 2>/dev/null)" = "${stamp}" ]; then
+            log "Stage 5: ${shape} is up to date"
+            continue
+        fi
+        log "Stage 5: token counts of ${text} -> ${shape}"
+        rm -f "${shape}.stamp"
+        python -m mmpt.bin.tokens shapes --bpemodel "${bpemodel}" --token_list "${token_list}" \
+            --pair "${text}=${shape}"
+        echo "${stamp}" > "${shape}.stamp"
+    done
+fi
+
+if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
+    require_file "${token_list}" "run stage 4 first"
+    require_file "${stats_dir}/train/text_shape.${token_tag}" "run stage 5 first"
+    require_file "${asr_config}" "give an existing --asr_config"
+    mkdir -p "${asr_exp}"
+    log "Stage 6: training config ${asr_exp}/train.yaml from ${asr_config}" \
+        "(pretrained encoder: ${pretrained_encoder:-none}, frozen: ${freeze_encoder})"
+    python -m mmpt.bin.make_train_config --base "${asr_config}" --out "${asr_exp}/train.yaml" \
+        --pretrained_encoder "${pretrained_encoder}" --freeze_encoder "${freeze_encoder}" \
+        --stats_file "${stats_dir}/train/feats_stats.npz" --fbank_conf "${fbank_conf}"
+    # The features and units travel with the model (mmpt-transcribe reads them beside config.yaml).
+    cp "${fbank_conf}" "${asr_exp}/fbank.yaml"
+    cp "${bpemodel}" "${asr_exp}/bpe.model"
+    train_stamp=$(cat "${asr_exp}/train.yaml" "${token_list}" \
+        "${feats_dir}/${train_set}/feats.scp" "${feats_dir}/${valid_set}/feats.scp" \
+        "${feats_dir}/${train_set}/text" "${feats_dir}/${valid_set}/text" | sha256)
+    # shellcheck disable=SC2086
+    run_training 6 mmpt.bin.asr_train "${asr_exp}" "${train_stamp}" \
+        --config "${asr_exp}/train.yaml" \
+        --output_dir "${asr_exp}" \
+        --use_preprocessor true \
+        --token_type "${token_type}" \
+        --token_list "${token_list}" \
+        --bpemodel "${bpemodel}" \
+        --train_data_path_and_name_and_type "${feats_dir}/${train_set}/feats.scp,speech,kaldi_ark" \
+        --train_data_path_and_name_and_type "${feats_dir}/${train_set}/text,text,text" \
+        --train_shape_file "${feats_dir}/${train_set}/feats_shape" \
+        --train_shape_file "${stats_dir}/train/text_shape.${token_tag}" \
+        --valid_data_path_and_name_and_type "${feats_dir}/${valid_set}/feats.scp,speech,kaldi_ark" \
+        --valid_data_path_and_name_and_type "${feats_dir}/${valid_set}/text,text,text" \
+        --valid_shape_file "${feats_dir}/${valid_set}/feats_shape" \
+        --valid_shape_file "${stats_dir}/valid/text_shape.${token_tag}" \
+        ${asr_args}
+fi
+
+if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
+    require_file "${asr_exp}/config.yaml" "run stage 6 first"
+    model_file=$(pick_model "${asr_exp}" "${inference_model}")
+    model_tag=$(basename "${model_file}" .pth)
+    decode_args=()
+    for conf in ${inference_configs}; do
+        require_file "${conf}" "give existing --inference_configs"
+        decode_args+=(--decode_config "${conf}")
+    done
+    for dset in ${test_sets}; do
+        require_file "${feats_dir}/${dset}/feats.scp" "run stage 2 first"
+        decode_args+=(--set "${feats_dir}/${dset}/feats.scp=${asr_exp}/decode_{tag}_${model_tag}/${dset}")
+    done
+    log "Stage 7: decoding ${test_sets} with ${model_file} (${inference_configs})"
+    # shellcheck disable=SC2086
+    python -m mmpt.bin.decode --task asr --train_config "${asr_exp}/config.yaml" --model_file "${model_file}" \
+        --ngpu "$([ "${ngpu}" -gt 0 ] && echo 1 || echo 0)" "${decode_args[@]}" ${inference_args}
+fi
+
+if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
+    log "Stage 8: WER of ${test_sets} -> ${asr_exp}/RESULTS.md"
+    python -m mmpt.bin.score --metric wer --exp_dir "${asr_exp}" --ref_dir "${feats_dir}" --sets "${test_sets}"
+fi
+
+if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
+    require_file "${asr_exp}/config.yaml" "run stage 6 first"
+    model_file=$(pick_model "${asr_exp}" "${inference_model}")
+    log "Stage 9: packing the encoder of ${model_file} -> ${asr_exp}/packed"
+    python -m mmpt.bin.pack_encoder --config "${asr_exp}/config.yaml" --model "${model_file}" \
+        --fbank_conf "${fbank_conf}" --out "${asr_exp}/packed"
+fi
+
 log "Successfully finished. [elapsed=${SECONDS}s]"

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Stage functions shared by the task scripts (asr1/asr.sh, st1/st.sh). Source it after parse_options.sh
+# and path.sh; the functions read the caller's variables:
+#
+#   all_sets (array)  train_set  nj  cmd_backend  slurm_*  feats_dir  stats_dir  fbank_conf
+#   ngpu  num_nodes  dist_launcher
+#
+# Every function is resumable: work that is already done is skipped (fingerprints in *.stamp files).
+
+# sha256 of stdin.
+sha256() {
+    if command -v sha256sum >/dev/null; then sha256sum | cut -d' ' -f1; else shasum -a 256 | cut -d' ' -f1; fi
+}
+
+# Job options of the python runners: the backend and, on Slurm, the resources from cmd.sh.
+job_opts=(--nj "${nj}" --backend "${cmd_backend}")
+if [ "${cmd_backend}" = slurm ]; then
+    job_opts+=(--slurm_time "${slurm_time}" --slurm_mem "${slurm_mem}" --slurm_extra "${slurm_extra}")
+    [ -n "${slurm_partition}" ] && job_opts+=(--slurm_partition "${slurm_partition}")
+    [ -n "${slurm_account}" ] && job_opts+=(--slurm_account "${slurm_account}")
+    [ -n "${slurm_qos}" ] && job_opts+=(--slurm_qos "${slurm_qos}")
+fi
+
+# check_sets: every set needed by later stages must have a data directory.
+check_sets() {
+    local missing=() dset
+    for dset in "${all_sets[@]}"; do
+        [ -d "data/${dset}" ] || missing+=("data/${dset}")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "Error: missing data director$([ ${#missing[@]} -gt 1 ] && echo ies || echo y): ${missing[*]}"
+        log "  run stage 1 (local/data.sh), or choose the sets that exist with --train_set/--valid_set/--test_sets"
+        exit 1
+    fi
+}
+
+# stage_data_prep OPTS: local/data.sh OPTS, then validation of every set.
+stage_data_prep() {
+    local opts=$1 dset
+    log "Stage 1: data preparation: local/data.sh ${opts}"
+    if [ ! -x local/data.sh ]; then
+        log "Error: local/data.sh is missing or not executable"
+        exit 1
+    fi
+    # shellcheck disable=SC2086
+    local/data.sh ${opts}
+    check_sets
+    for dset in "${all_sets[@]}"; do
+        log "Stage 1: validating data/${dset}"
+        if ! python -m mmpt.bin.datadir validate "data/${dset}"; then
+            log "Error: data/${dset} is inconsistent (problems above); fix local/data.sh or run:"
+            log "  python -m mmpt.bin.datadir fix data/${dset}"
+            exit 1
+        fi
+    done
+}
+
+# stage_fbank: Kaldi fbank of every set -> ${feats_dir}/<set>.
+stage_fbank() {
+    local dset
+    check_sets
+    for dset in "${all_sets[@]}"; do
+        log "Stage 2: fbank of data/${dset} -> ${feats_dir}/${dset} (nj=${nj}, ${cmd_backend})"
+        python -m mmpt.bin.dump_fbank "${job_opts[@]}" --config "${fbank_conf}" "data/${dset}" "${feats_dir}/${dset}"
+    done
+}
+
+# stage_cmvn: global CMVN statistics of the training set -> ${stats_dir}/train/feats_stats.npz.
+stage_cmvn() {
+    local scp=${feats_dir}/${train_set}/feats.scp stats=${stats_dir}/train/feats_stats.npz stamp
+    if [ ! -f "${scp}" ]; then
+        log "Error: ${scp} does not exist; run stage 2 first"
+        exit 1
+    fi
+    # The dump's .done marker changes whenever the features are recomputed (the scp alone may not).
+    stamp=$({ cat "${scp}"; cat "${feats_dir}/${train_set}/.done" 2>/dev/null || true; } | sha256)
+    if [ -f "${stats}" ] && [ "$(cat "${stats}.stamp" 2>/dev/null)" = "${stamp}" ]; then
+        log "Stage 3: ${stats} is up to date"
+    else
+        log "Stage 3: global CMVN statistics of ${scp} -> ${stats}"
+        rm -f "${stats}.stamp"
+        python -m mmpt.bin.compute_cmvn --nj "${nj}" "${scp}" "${stats}"
+        echo "${stamp}" > "${stats}.stamp"
+    fi
+}
+
+# require_file FILE HINT: stop with the stage's hint when FILE is missing.
+require_file() {
+    if [ ! -f "$1" ]; then
+        log "Error: $1 does not exist; $2"
+        exit 1
+    fi
+}
+
+# train_tokens STAGE OUT_DIR NBPE BPEMODE TEXT...: sentencepiece model + token list in OUT_DIR.
+train_tokens() {
+    local stage_no=$1 out=$2 n=$3 mode=$4 args=() t
+    shift 4
+    for t in "$@"; do
+        require_file "${t}" "run stage 2 first"
+        args+=(--text "${t}")
+    done
+    log "Stage ${stage_no}: ${mode} sentencepiece model (nbpe=${n}) on $* -> ${out}"
+    python -m mmpt.bin.tokens train "${args[@]}" --nbpe "${n}" --bpemode "${mode}" --out_dir "${out}"
+}
+
+# pretrained_tag PATH: a short name for a pre-trained encoder: the experiment's name (the directory
+# holding packed/ or the model file), prefixed with the corpus when it is <recipe>/exp/<name> of a recipe
+# egs2/<corpus>/<task> (lrs3_pt_mae_cpu, must_c_st_...), so that packs of different corpora differ.
+pretrained_tag() {
+    if [ ! -e "$1" ]; then
+        log "Error: --pretrained_encoder $1 does not exist (a pack, an espnet2 experiment dir or a .pth)"
+        exit 1
+    fi
+    local p name corpus
+    p=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+    [ -f "${p}" ] && p=$(dirname "${p}")
+    p=${p%/}
+    name=$(basename "${p}")
+    if [ "${name}" = packed ]; then
+        p=$(dirname "${p}")
+        name=$(basename "${p}")
+    fi
+    if [ "$(basename "$(dirname "${p}")")" = exp ]; then
+        corpus=$(basename "$(dirname "$(dirname "$(dirname "${p}")")")")
+        name=${corpus}_${name}
+    fi
+    echo "${name}"
+}
+
+# run_training STAGE MODULE EXP_DIR STAMP_INPUT ARGS...: espnet2 training (python -m MODULE ARGS) into
+# EXP_DIR, with --resume true (an interrupted run goes on from its last epoch). Skipped when
+# EXP_DIR/.train.done holds the fingerprint of STAMP_INPUT and the training finished before.
+# One process for --ngpu 0/1; --ngpu N > 1: espnet2 spawns one process per GPU
+# (--multiprocessing_distributed true); --num_nodes M > 1: one srun task per node inside a Slurm
+# allocation (--dist_launcher slurm, rendezvous through a file in EXP_DIR).
+run_training() {
+    local stage_no=$1 module=$2 exp=$3 stamp_input=$4
+    shift 4
+    local stamp done_file=${exp}/.train.done train_log=${exp}/train.log
+    stamp=$(printf '%s\n' "${stamp_input}" "$@" | sha256)
+    if [ -f "${done_file}" ] && [ "$(cat "${done_file}")" = "${stamp}" ]; then
+        log "Stage ${stage_no}: ${exp} is trained (up to date; remove ${done_file} to run the training again)"
+        return 0
+    fi
+    rm -f "${done_file}"
+    local launcher=() dist=(--ngpu "${ngpu}")
+    if [ "${ngpu}" -gt 1 ] || [ "${num_nodes}" -gt 1 ]; then
+        dist+=(--multiprocessing_distributed true)
+    fi
+    if [ "${num_nodes}" -gt 1 ]; then
+        if [ -z "${SLURM_JOB_ID:-}" ]; then
+            log "Error: --num_nodes ${num_nodes} runs one srun task per node: run this stage inside a Slurm"
+            log "  allocation (salloc/sbatch --nodes ${num_nodes}); ${exp} must be on a shared file system"
+            exit 1
+        fi
+        launcher=(srun --nodes "${num_nodes}" --ntasks "${num_nodes}" --ntasks-per-node 1 --export=ALL)
+        dist+=(--dist_launcher slurm --dist_init_method "file://$(cd "${exp}" && pwd)/.dist_init.$$")
+        [ "${ngpu}" -eq 0 ] && dist+=(--dist_backend gloo)
+    fi
+    mkdir -p "${exp}"
+    {
+        echo "# $(date '+%Y-%m-%dT%H:%M:%S') from $(pwd)"
+        printf '%q ' "${launcher[@]}" python -m "${module}" "$@" "${dist[@]}" --resume true
+        echo
+    } >> "${exp}/train.cmd"
+    log "Stage ${stage_no}: training ${exp} (python -m ${module}, ngpu=${ngpu}, num_nodes=${num_nodes}); log: ${train_log}"
+    if ! "${launcher[@]}" python -m "${module}" "$@" "${dist[@]}" --resume true >> "${train_log}" 2>&1; then
+        log "Error: training failed; the last lines of ${train_log}:"
+        grep -v '^\[nltk_data\]' "${train_log}" | tail -n 40 >&2
+        exit 1
+    fi
+    echo "${stamp}" > "${done_file}"
+}
+
+# pick_model EXP NAME: EXP/NAME when it exists, else the preferred model file of EXP.
+pick_model() {
+    local exp=$1 name=$2
+    if [ -e "${exp}/${name}" ]; then
+        echo "${exp}/${name}"
+        return 0
+    fi
+    python - "${exp}" <<'PY'
+import sys
+from mmpt.asr.pretrained import find_model_file
+from mmpt.data.errors import DataError
+try:
+    print(find_model_file(sys.argv[1]))
+except DataError as exc:
+    sys.exit(f"Error: {exc}")
+PY
+}

@@ -1,0 +1,318 @@
+#!/usr/bin/env bash
+# Shared speech-translation (mid-training) stages. Run it from a recipe directory (egs2/<corpus>/st1/)
+# through its run.sh.
+#
+#   Stage 1: data preparation: local/data.sh writes data/<set> (text = target, text.<src_case>.<src_lang>
+#            = source); each set is validated
+#   Stage 2: 80-dim Kaldi fbank of every set -> ${dumpdir}/fbank/<set>/feats.scp (+ ark and the texts)
+#   Stage 3: global CMVN statistics of the training set -> ${expdir}/st_stats_fbank/train/feats_stats.npz
+#   Stage 4: sentencepiece models and token lists of the target and source training texts
+#   Stage 5: shape files (token counts) of the training and validation texts
+#   Stage 6: espnet2 ST training (python -m espnet2.bin.st_train), the encoder optionally from a pack
+#   Stage 7: beam-search translation of the test sets
+#   Stage 8: BLEU (sacrebleu) -> <st_exp>/decode_*/<set>/score_bleu/result.txt and <st_exp>/RESULTS.md
+#   Stage 9: pack the mid-trained encoder -> <st_exp>/packed (input of the ASR recipes' --pretrained_encoder)
+#
+# Every stage is resumable: running it again skips the work that is already done.
+set -euo pipefail
+
+if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
+    echo "$0: run me from a recipe directory (egs2/<corpus>/st1/, holding path.sh and scripts/)" >&2
+    exit 1
+fi
+. scripts/utils/log.sh
+. ./cmd.sh
+
+SECONDS=0
+
+# General options
+stage=1                 # first stage to run
+stop_stage=10000        # last stage to run
+nj=4                    # parallel jobs (processes, or Slurm jobs with cmd_backend=slurm)
+cmd_backend=${cmd_backend}   # local | slurm (default from cmd.sh)
+dumpdir=dump            # features go to ${dumpdir}/fbank/<set>
+expdir=exp              # experiments and statistics go here
+ngpu=0                  # GPUs per node for training and decoding (0: CPU)
+num_nodes=1             # nodes for training (> 1: inside a Slurm allocation, one srun task per node)
+
+# Data preparation
+local_data_opts=        # options passed to local/data.sh
+train_set=              # name of the training data directory (data/<train_set>)
+valid_set=              # name of the validation data directory
+test_sets=              # names of the evaluation data directories, space separated
+src_lang=en             # source language
+tgt_lang=de             # target language
+src_case=lc.rm          # source text: data/<set>/text.<src_case>.<src_lang>
+tgt_case=tc             # target text (data/<set>/text is text.<tgt_case>.<tgt_lang>)
+
+# Features
+feats_type=fbank        # the only kind so far: Kaldi fbank
+fbank_conf=conf/fbank.yaml   # fbank options (YAML)
+
+# Tokens
+tgt_nbpe=8000           # target vocabulary size (soft limit)
+src_nbpe=8000           # source vocabulary size (soft limit)
+tgt_bpemode=unigram     # unigram | bpe
+src_bpemode=unigram
+token_listdir=data/token_list   # token models go to ${token_listdir}/{tgt,src}_bpe_<mode><nbpe>[_<lang>]/
+use_src_text=false      # true: also train on the source text (configs with model_conf.asr_weight > 0)
+
+# Training
+st_config=conf/train_st.yaml   # espnet2 ST training config (encoder, Transformer decoder, optimiser)
+st_tag=                 # experiment name (default: <config name>_<src>-<tgt>_<tokens>[_<pretrained>])
+st_exp=                 # experiment directory (default: ${expdir}/st_${st_tag})
+st_args=                # more espnet2 training options, e.g. "--max_epoch 50"
+pretrained_encoder=     # pack / espnet2 experiment dir / .pth whose encoder starts the training ("" = none)
+freeze_encoder=false    # mid-training trains the encoder: keep false (true freezes it, in eval mode)
+
+# Decoding and scoring
+inference_configs="conf/decode_st.yaml"   # one decoding per config, space separated
+inference_model=valid.acc.ave.pth   # model file of the experiment used for decoding
+inference_args=         # more options of python -m mmpt.bin.decode, e.g. "--beam_size 2"
+
+help_message=$(cat <<EOF
+Usage: $0 --train_set <set> --valid_set <set> --test_sets "<set> <set>" --tgt_lang <lang> [options]
+
+Stages:
+  1: data preparation (local/data.sh), then validation of data/<set>
+  2: fbank features of every set -> <dumpdir>/fbank/<set>/feats.scp
+  3: global CMVN statistics of the training set -> <expdir>/st_stats_fbank/train/feats_stats.npz
+  4: sentencepiece models + token lists of the target (text) and source (text.<src_case>.<src_lang>)
+  5: token-count shape files of the training and validation texts
+  6: ST training (python -m espnet2.bin.st_train) -> <st_exp>
+  7: translation of the test sets, one per inference config -> <st_exp>/decode_<config>_<model>/<set>/text
+  8: BLEU -> <st_exp>/decode_*/<set>/score_bleu/result.txt and <st_exp>/RESULTS.md
+  9: pack the trained encoder -> <st_exp>/packed
+
+Options:
+  --stage           first stage to run (default: ${stage})
+  --stop_stage      last stage to run (default: ${stop_stage})
+  --nj              number of parallel jobs (default: ${nj})
+  --cmd_backend     local or slurm (default from cmd.sh: ${cmd_backend})
+  --dumpdir         feature directory (default: ${dumpdir})
+  --expdir          experiment directory (default: ${expdir})
+  --ngpu            GPUs per node (default: ${ngpu}); > 1: one training process per GPU
+  --num_nodes       training nodes (default: ${num_nodes}); > 1 needs a Slurm allocation
+  --local_data_opts options for local/data.sh (default: "${local_data_opts}")
+  --train_set       training set name (required)
+  --valid_set       validation set name (required)
+  --test_sets       evaluation set names, space separated (required)
+  --src_lang        source language (default: ${src_lang})
+  --tgt_lang        target language (default: ${tgt_lang})
+  --src_case        source text variant (default: ${src_case})
+  --tgt_case        target text variant (default: ${tgt_case})
+  --fbank_conf      fbank configuration (default: ${fbank_conf})
+  --tgt_nbpe        target vocabulary size (default: ${tgt_nbpe})
+  --src_nbpe        source vocabulary size (default: ${src_nbpe})
+  --tgt_bpemode     unigram or bpe (default: ${tgt_bpemode})
+  --src_bpemode     unigram or bpe (default: ${src_bpemode})
+  --token_listdir   where token models go (default: ${token_listdir})
+  --use_src_text    true: feed the source text too (asr_weight > 0) (default: ${use_src_text})
+  --st_config       training config (default: ${st_config})
+  --st_tag          experiment name
+  --st_exp          experiment directory (default: <expdir>/st_<st_tag>)
+  --st_args         more espnet2 training options (default: "${st_args}")
+  --pretrained_encoder  encoder to start from: a pack (model.pth, config.yaml, feats_stats.npz,
+                    fbank.yaml), an espnet2 experiment dir, or a .pth beside its config.yaml
+  --freeze_encoder  true or false (default: ${freeze_encoder})
+  --inference_configs  decoding configs, space separated (default: "${inference_configs}")
+  --inference_model model file of the experiment to decode with (default: ${inference_model})
+  --inference_args  more options of python -m mmpt.bin.decode (default: "${inference_args}")
+EOF
+)
+
+log "$0 $*"
+. scripts/utils/parse_options.sh
+
+if [ $# -ne 0 ]; then
+    log "Error: unexpected argument(s): $*"
+    log "${help_message}"
+    exit 2
+fi
+
+. ./path.sh
+case "${cmd_backend}" in
+    local|slurm) export cmd_backend ;;
+    *) log "Error: --cmd_backend must be local or slurm, got '${cmd_backend}'"; exit 2 ;;
+esac
+
+[ -z "${train_set}" ] && { log "Error: --train_set is required"; exit 2; }
+[ -z "${valid_set}" ] && { log "Error: --valid_set is required"; exit 2; }
+[ -z "${test_sets}" ] && { log "Error: --test_sets is required"; exit 2; }
+for opt in train_set valid_set; do
+    if [[ "${!opt}" =~ [[:space:]] ]]; then
+        log "Error: --${opt} takes one set name, got '${!opt}'"
+        exit 2
+    fi
+done
+if [ "${feats_type}" != fbank ]; then
+    log "Error: --feats_type ${feats_type} is not supported (only fbank)"
+    exit 2
+fi
+
+# Every set, each once, in order: training, validation, evaluation.
+all_sets=()
+for dset in ${train_set} ${valid_set} ${test_sets}; do
+    case " ${all_sets[*]:-} " in
+        *" ${dset} "*) ;;
+        *) all_sets+=("${dset}") ;;
+    esac
+done
+
+. scripts/utils/stages.sh
+
+feats_dir=${dumpdir}/${feats_type}
+stats_dir=${expdir}/st_stats_${feats_type}
+src_text_name=text.${src_case}.${src_lang}
+tgt_text_name=text               # = text.${tgt_case}.${tgt_lang}, written by local/data.sh
+tgt_token_tag=tgt_bpe_${tgt_bpemode}${tgt_nbpe}_${tgt_lang}
+src_token_tag=src_bpe_${src_bpemode}${src_nbpe}_${src_lang}
+tgt_token_dir=${token_listdir}/${tgt_token_tag}
+src_token_dir=${token_listdir}/${src_token_tag}
+if [ -z "${st_tag}" ]; then
+    st_tag=$(basename "${st_config}" .yaml)_${src_lang}-${tgt_lang}_${tgt_token_tag#tgt_}
+    [ -n "${pretrained_encoder}" ] && st_tag+=_$(pretrained_tag "${pretrained_encoder}")
+fi
+st_exp=${st_exp:-${expdir}/st_${st_tag}}
+
+if [ "${stage}" -le 1 ] && [ "${stop_stage}" -ge 1 ]; then
+    stage_data_prep "${local_data_opts}"
+    for dset in "${all_sets[@]}"; do
+        for name in "${tgt_text_name}" "${src_text_name}"; do
+            require_file "data/${dset}/${name}" "local/data.sh must write the target (text) and source texts"
+        done
+    done
+fi
+
+if [ "${stage}" -le 2 ] && [ "${stop_stage}" -ge 2 ]; then
+    stage_fbank
+fi
+
+if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ]; then
+    stage_cmvn
+fi
+
+if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
+    train_tokens 4 "${tgt_token_dir}" "${tgt_nbpe}" "${tgt_bpemode}" "${feats_dir}/${train_set}/${tgt_text_name}"
+    train_tokens 4 "${src_token_dir}" "${src_nbpe}" "${src_bpemode}" "${feats_dir}/${train_set}/${src_text_name}"
+fi
+
+if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
+    for side in tgt src; do
+        if [ "${side}" = tgt ]; then
+            dir=${tgt_token_dir}; tag=${tgt_token_tag}; name=${tgt_text_name}; prefix=text_shape
+        else
+            [ "${use_src_text}" = true ] || continue
+            dir=${src_token_dir}; tag=${src_token_tag}; name=${src_text_name}; prefix=src_text_shape
+        fi
+        require_file "${dir}/bpe.model" "run stage 4 first"
+        for split in train valid; do
+            [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
+            text=${feats_dir}/${dset}/${name}
+            shape=${stats_dir}/${split}/${prefix}.${tag}
+            require_file "${text}" "run stage 2 first"
+            stamp=$(cat "${dir}/bpe.model" "${dir}/tokens.txt" "${text}" | sha256)
+            if [ -f "${shape}" ] && [ "$(cat "${shape}.stamp" 2>/dev/null)" = "${stamp}" ]; then
+                log "Stage 5: ${shape} is up to date"
+                continue
+            fi
+            log "Stage 5: token counts of ${text} -> ${shape}"
+            rm -f "${shape}.stamp"
+            python -m mmpt.bin.tokens shapes --bpemodel "${dir}/bpe.model" --token_list "${dir}/tokens.txt" \
+                --pair "${text}=${shape}"
+            echo "${stamp}" > "${shape}.stamp"
+        done
+    done
+fi
+
+if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
+    require_file "${tgt_token_dir}/tokens.txt" "run stage 4 first"
+    require_file "${stats_dir}/train/text_shape.${tgt_token_tag}" "run stage 5 first"
+    require_file "${st_config}" "give an existing --st_config"
+    mkdir -p "${st_exp}"
+    log "Stage 6: training config ${st_exp}/train.yaml from ${st_config}" \
+        "(pretrained encoder: ${pretrained_encoder:-none}, frozen: ${freeze_encoder})"
+    python -m mmpt.bin.make_train_config --base "${st_config}" --out "${st_exp}/train.yaml" \
+        --pretrained_encoder "${pretrained_encoder}" --freeze_encoder "${freeze_encoder}" \
+        --stats_file "${stats_dir}/train/feats_stats.npz" --fbank_conf "${fbank_conf}"
+    cp "${fbank_conf}" "${st_exp}/fbank.yaml"
+    cp "${tgt_token_dir}/bpe.model" "${st_exp}/bpe.model"
+    data_opts=(
+        --train_data_path_and_name_and_type "${feats_dir}/${train_set}/feats.scp,speech,kaldi_ark"
+        --train_data_path_and_name_and_type "${feats_dir}/${train_set}/${tgt_text_name},text,text"
+        --train_shape_file "${feats_dir}/${train_set}/feats_shape"
+        --train_shape_file "${stats_dir}/train/text_shape.${tgt_token_tag}"
+        --valid_data_path_and_name_and_type "${feats_dir}/${valid_set}/feats.scp,speech,kaldi_ark"
+        --valid_data_path_and_name_and_type "${feats_dir}/${valid_set}/${tgt_text_name},text,text"
+        --valid_shape_file "${feats_dir}/${valid_set}/feats_shape"
+        --valid_shape_file "${stats_dir}/valid/text_shape.${tgt_token_tag}"
+    )
+    # espnet2's ST model always takes the source token list; the source text is read only when used.
+    require_file "${src_token_dir}/tokens.txt" "run stage 4 first"
+    cp "${src_token_dir}/bpe.model" "${st_exp}/src_bpe.model"
+    data_opts+=(
+        --src_token_type bpe
+        --src_token_list "${src_token_dir}/tokens.txt"
+        --src_bpemodel "${src_token_dir}/bpe.model"
+    )
+    if [ "${ngpu}" -gt 1 ] || [ "${num_nodes}" -gt 1 ]; then
+        data_opts+=(--unused_parameters true)   # the source CTC layer is idle with asr_weight 0
+    fi
+    if [ "${use_src_text}" = true ]; then
+        require_file "${stats_dir}/train/src_text_shape.${src_token_tag}" "run stage 5 first"
+        data_opts+=(
+            --train_data_path_and_name_and_type "${feats_dir}/${train_set}/${src_text_name},src_text,text"
+            --train_shape_file "${stats_dir}/train/src_text_shape.${src_token_tag}"
+            --valid_data_path_and_name_and_type "${feats_dir}/${valid_set}/${src_text_name},src_text,text"
+            --valid_shape_file "${stats_dir}/valid/src_text_shape.${src_token_tag}"
+        )
+    fi
+    train_stamp=$(cat "${st_exp}/train.yaml" "${tgt_token_dir}/tokens.txt" \
+        "${feats_dir}/${train_set}/feats.scp" "${feats_dir}/${valid_set}/feats.scp" \
+        "${feats_dir}/${train_set}/${tgt_text_name}" "${feats_dir}/${valid_set}/${tgt_text_name}" | sha256)
+    # shellcheck disable=SC2086
+    run_training 6 espnet2.bin.st_train "${st_exp}" "${train_stamp}" \
+        --config "${st_exp}/train.yaml" \
+        --output_dir "${st_exp}" \
+        --use_preprocessor true \
+        --token_type bpe \
+        --token_list "${tgt_token_dir}/tokens.txt" \
+        --bpemodel "${tgt_token_dir}/bpe.model" \
+        "${data_opts[@]}" \
+        ${st_args}
+fi
+
+if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
+    require_file "${st_exp}/config.yaml" "run stage 6 first"
+    model_file=$(pick_model "${st_exp}" "${inference_model}")
+    model_tag=$(basename "${model_file}" .pth)
+    decode_args=()
+    for conf in ${inference_configs}; do
+        require_file "${conf}" "give existing --inference_configs"
+        decode_args+=(--decode_config "${conf}")
+    done
+    for dset in ${test_sets}; do
+        require_file "${feats_dir}/${dset}/feats.scp" "run stage 2 first"
+        decode_args+=(--set "${feats_dir}/${dset}/feats.scp=${st_exp}/decode_{tag}_${model_tag}/${dset}")
+    done
+    log "Stage 7: translating ${test_sets} with ${model_file} (${inference_configs})"
+    # shellcheck disable=SC2086
+    python -m mmpt.bin.decode --task st --train_config "${st_exp}/config.yaml" --model_file "${model_file}" \
+        --ngpu "$([ "${ngpu}" -gt 0 ] && echo 1 || echo 0)" "${decode_args[@]}" ${inference_args}
+fi
+
+if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
+    log "Stage 8: BLEU of ${test_sets} -> ${st_exp}/RESULTS.md"
+    python -m mmpt.bin.score --metric bleu --exp_dir "${st_exp}" --ref_dir "${feats_dir}" --sets "${test_sets}" \
+        --ref_name "${tgt_text_name}"
+fi
+
+if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
+    require_file "${st_exp}/config.yaml" "run stage 6 first"
+    model_file=$(pick_model "${st_exp}" "${inference_model}")
+    log "Stage 9: packing the encoder of ${model_file} -> ${st_exp}/packed"
+    python -m mmpt.bin.pack_encoder --config "${st_exp}/config.yaml" --model "${model_file}" \
+        --fbank_conf "${fbank_conf}" --out "${st_exp}/packed"
+fi
+
+log "Successfully finished. [elapsed=${SECONDS}s]"

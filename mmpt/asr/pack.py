@@ -1,0 +1,133 @@
+"""Write a pre-trained encoder pack (see :mod:`mmpt.asr.pretrained`) from any espnet2 experiment.
+
+``pack_encoder(config, model, out, fbank_conf=...)`` copies the model file and the statistics referenced
+by ``normalize_conf.stats_file``, writes the config with that path pointing at the copy, and the fbank
+options. ``packed_from.yaml`` records the sources and their sha256; packing again from unchanged sources
+rewrites nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+from typing import Any, Dict, Optional, Union
+
+import yaml
+
+from mmpt.asr.pretrained import (
+    ENCODER_PREFIX,
+    PACK_CONFIG,
+    PACK_FBANK,
+    PACK_MODEL,
+    PACK_STATS,
+    find_model_file,
+    load_config,
+    load_state_dict,
+    resolve_stats_file,
+)
+from mmpt.data.errors import DataError
+
+logger = logging.getLogger(__name__)
+
+PathLike = Union[str, Path]
+PACK_RECORD = "packed_from.yaml"
+
+
+def sha256_file(path: PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _copy(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(dst.name + ".tmp")
+    shutil.copyfile(src, tmp)
+    tmp.replace(dst)
+
+
+def pack_encoder(
+    config: PathLike,
+    out_dir: PathLike,
+    *,
+    model: Optional[PathLike] = None,
+    fbank_conf: Optional[PathLike] = None,
+    encoder_only: bool = False,
+) -> Dict[str, Any]:
+    """Pack ``model`` (default: the preferred model file beside ``config``) into ``out_dir``.
+
+    ``encoder_only`` keeps only the ``encoder.*`` and ``normalize.*`` tensors. ``fbank_conf`` defaults to
+    ``fbank.yaml`` beside the config. Returns the record written to ``packed_from.yaml`` (``up_to_date``
+    is True when nothing had to be written).
+    Raises DataError when a source is missing or the model has no encoder.
+    """
+    config = Path(config)
+    cfg = load_config(config)
+    if not cfg.get("encoder"):
+        raise DataError(config, "no 'encoder' in this training config: nothing to pack")
+    model = Path(model) if model else find_model_file(config.parent)
+    if not model.is_file():
+        raise DataError(model, "model file not found")
+    if fbank_conf is None and (config.parent / PACK_FBANK).is_file():
+        fbank_conf = config.parent / PACK_FBANK
+    if fbank_conf is not None and not Path(fbank_conf).is_file():
+        raise DataError(fbank_conf, "fbank config not found")
+    stats = None
+    normalize_conf = dict(cfg.get("normalize_conf") or {})
+    if cfg.get("normalize") == "global_mvn":
+        stats = resolve_stats_file(str(normalize_conf.get("stats_file", "")), config)
+        if stats is None:
+            raise DataError(config, f"normalize_conf.stats_file {normalize_conf.get('stats_file')!r} not found")
+
+    out = Path(out_dir)
+    record = {
+        "config": str(config.resolve()),
+        "model": str(model.absolute()),
+        "model_sha256": sha256_file(model),
+        "stats_file": str(stats) if stats else None,
+        "stats_sha256": sha256_file(stats) if stats else None,
+        "fbank_conf": str(Path(fbank_conf).resolve()) if fbank_conf else None,
+        "fbank_sha256": sha256_file(fbank_conf) if fbank_conf else None,
+        "config_sha256": sha256_file(config),
+        "encoder_only": encoder_only,
+    }
+    record_path = out / PACK_RECORD
+    if record_path.is_file() and (out / PACK_MODEL).is_file() and (out / PACK_CONFIG).is_file():
+        old = yaml.safe_load(record_path.read_text(encoding="utf-8")) or {}
+        old.pop("up_to_date", None)
+        if old == record:
+            return {**record, "up_to_date": True}
+
+    state = load_state_dict(model)
+    if not any(k.startswith(ENCODER_PREFIX) for k in state):
+        raise DataError(model, f"no '{ENCODER_PREFIX}*' parameters: not a model with an encoder")
+    out.mkdir(parents=True, exist_ok=True)
+    record_path.unlink(missing_ok=True)  # an interrupted pack is redone
+    if encoder_only:
+        import torch
+
+        kept = {k: v for k, v in state.items() if k.startswith((ENCODER_PREFIX, "normalize."))}
+        tmp = out / (PACK_MODEL + ".tmp")
+        torch.save(kept, tmp)
+        tmp.replace(out / PACK_MODEL)
+    else:
+        _copy(model, out / PACK_MODEL)
+    if stats is not None:
+        _copy(stats, out / PACK_STATS)
+        normalize_conf["stats_file"] = str((out / PACK_STATS).resolve())
+        cfg["normalize_conf"] = normalize_conf
+    else:
+        (out / PACK_STATS).unlink(missing_ok=True)
+    if fbank_conf is not None:
+        _copy(Path(fbank_conf), out / PACK_FBANK)
+    else:
+        (out / PACK_FBANK).unlink(missing_ok=True)
+        logger.warning("%s: packed without fbank.yaml (no --fbank_conf, none beside %s): the feature options "
+                       "cannot be checked by the stages that use this pack", out, config)
+    tmp = out / (PACK_CONFIG + ".tmp")
+    tmp.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    tmp.replace(out / PACK_CONFIG)
+    record_path.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
+    return {**record, "up_to_date": False}

@@ -1,0 +1,38 @@
+"""espnet2's ASR task with frozen sub-modules kept in eval mode and the mmpt CTC heads registered.
+
+``python -m mmpt.bin.asr_train`` is ``espnet2.bin.asr_train`` with this task: same options, same
+outputs. The model is espnet2's ``ESPnetASRModel`` (re-classed by :func:`mmpt.asr.frozen.keep_frozen_in_eval`),
+so the checkpoints and ``config.yaml`` are espnet2's; loading them needs only :func:`register_heads`
+(done on import of this module) when the config uses an mmpt head such as ``postencoder: conformer_head``.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+
+from espnet2.tasks.asr import ASRTask, postencoder_choices
+
+from mmpt.asr.frozen import keep_frozen_in_eval
+from mmpt.asr.head import ConformerHead
+
+logger = logging.getLogger(__name__)
+
+HEADS = {"conformer_head": ConformerHead}
+
+
+def register_heads() -> None:
+    """Add the mmpt heads to espnet2's ASR postencoder choices (idempotent)."""
+    for name, cls in HEADS.items():
+        postencoder_choices.classes.setdefault(name, cls)
+
+
+register_heads()
+
+
+class FrozenEncoderASRTask(ASRTask):
+    """ASRTask whose model keeps the modules frozen by ``--freeze_param`` in eval mode during training."""
+
+    @classmethod
+    def build_model(cls, args: argparse.Namespace):
+        model = super().build_model(args)
+        return keep_frozen_in_eval(model)

@@ -1,0 +1,114 @@
+"""The training config of a fine-tuning or mid-training run: the recipe's config with the encoder taken
+from a pre-trained pack.
+
+``make_train_config(base, pretrained=..., freeze_encoder=...)`` returns the recipe's config (e.g.
+``conf/train_asr_ctc_frozen.yaml``) with
+
+* ``encoder``, ``encoder_conf``, ``input_size`` copied from the pre-trained model's own config, so the
+  new model's encoder has exactly the shapes of the checkpoint;
+* ``normalize`` / ``normalize_conf`` of the pre-training (its ``feats_stats.npz``): a frozen encoder must
+  see the inputs it was trained on;
+* ``init_param: [<pack>/model.pth:encoder:encoder]`` (appended to the base's own ``init_param``);
+* ``freeze_param: [encoder]`` when the encoder is frozen.
+
+Without a pre-trained encoder the base config's encoder is kept and ``normalize`` is ``global_mvn`` with
+the recipe's own statistics (``stats_file``).
+"""
+from __future__ import annotations
+
+import copy
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Union
+
+import yaml
+
+from mmpt.asr.pretrained import PretrainedEncoder, load_config
+from mmpt.data.errors import DataError
+
+logger = logging.getLogger(__name__)
+
+PathLike = Union[str, Path]
+
+
+def fbank_differences(a: PathLike, b: PathLike) -> List[str]:
+    """``key: a_value != b_value`` for every fbank option that differs between two fbank configs."""
+    from mmpt.features.fbank import FbankConfig
+
+    da, db = FbankConfig.load(Path(a)).to_dict(), FbankConfig.load(Path(b)).to_dict()
+    return [f"{k}: {da[k]!r} != {db[k]!r}" for k in da if da[k] != db[k]]
+
+
+def _append_unique(items: Optional[List[str]], value: str) -> List[str]:
+    out = list(items or [])
+    if value not in out:
+        out.append(value)
+    return out
+
+
+def make_train_config(
+    base: Union[PathLike, Dict[str, Any]],
+    *,
+    pretrained: Optional[PretrainedEncoder] = None,
+    freeze_encoder: bool = False,
+    stats_file: Optional[PathLike] = None,
+    fbank_conf: Optional[PathLike] = None,
+) -> Dict[str, Any]:
+    """The config described in the module docstring.
+
+    Args:
+        base: the recipe's training config (path or mapping).
+        pretrained: the encoder to start from (``load_pretrained``), or None (from scratch).
+        freeze_encoder: add ``encoder`` to ``freeze_param``.
+        stats_file: the recipe's own ``feats_stats.npz`` (used without ``pretrained``).
+        fbank_conf: the recipe's fbank options, checked against the pack's ``fbank.yaml``.
+    Raises:
+        DataError when the recipe's features differ from the pre-training's, or a needed file is missing.
+    """
+    source = str(base) if not isinstance(base, dict) else "<config>"
+    cfg = copy.deepcopy(base) if isinstance(base, dict) else load_config(base)
+    if pretrained is not None:
+        if fbank_conf is not None and pretrained.fbank_conf is not None:
+            diff = fbank_differences(fbank_conf, pretrained.fbank_conf)
+            if diff:
+                raise DataError(fbank_conf, "the features differ from those the pre-trained encoder was trained "
+                                f"on ({pretrained.fbank_conf}): " + "; ".join(diff))
+        elif fbank_conf is not None:
+            logger.warning("%s has no %s: cannot check that the recipe's fbank options (%s) are the "
+                           "pre-training's", pretrained.source, "fbank.yaml", fbank_conf)
+        cfg["encoder"] = pretrained.encoder
+        cfg["encoder_conf"] = copy.deepcopy(pretrained.encoder_conf)
+        if pretrained.input_size is not None:
+            cfg["input_size"] = pretrained.input_size
+        cfg["normalize"] = pretrained.normalize
+        cfg["normalize_conf"] = copy.deepcopy(pretrained.normalize_conf)
+        cfg["init_param"] = _append_unique(cfg.get("init_param"), pretrained.init_param)
+    else:
+        if stats_file is not None:
+            stats = Path(stats_file)
+            if not stats.is_file():
+                raise DataError(stats, "feature statistics not found (run the CMVN stage first)")
+            cfg["normalize"] = "global_mvn"
+            cfg["normalize_conf"] = {"stats_file": str(stats.resolve())}
+        if freeze_encoder:
+            logger.warning("%s: freezing a randomly initialised encoder (no pre-trained encoder given)", source)
+    if freeze_encoder:
+        cfg["freeze_param"] = _append_unique(cfg.get("freeze_param"), "encoder")
+    if not cfg.get("encoder"):
+        raise DataError(source, "no encoder: the config has no 'encoder' and no pre-trained encoder was given")
+    return cfg
+
+
+def write_config(cfg: Dict[str, Any], path: PathLike, header: str = "") -> bool:
+    """Write ``cfg`` as yaml (after ``header`` comment lines); False when the file already held it."""
+    path = Path(path)
+    text = "".join(f"# {line}\n" for line in header.splitlines()) + yaml.safe_dump(
+        cfg, sort_keys=False, default_flow_style=False, allow_unicode=True
+    )
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return True

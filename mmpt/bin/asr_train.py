@@ -1,0 +1,22 @@
+"""ASR training with espnet2 (``espnet2.bin.asr_train`` options), frozen modules kept in eval mode.
+
+    python -m mmpt.bin.asr_train --config exp/asr_x/train.yaml --output_dir exp/asr_x \\
+        --train_data_path_and_name_and_type dump/fbank/train/feats.scp,speech,kaldi_ark ...
+
+See mmpt.asr.task.FrozenEncoderASRTask; every espnet2 option applies (--ngpu, --multiprocessing_distributed,
+--resume, --init_param, --freeze_param, ...).
+"""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+
+def main(cmd: Optional[List[str]] = None) -> None:
+    from mmpt.asr.task import FrozenEncoderASRTask
+
+    FrozenEncoderASRTask.main(cmd=cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,49 @@
+"""Pack the encoder of an espnet2 experiment for the next training stage (see mmpt.asr.pretrained).
+
+    python -m mmpt.bin.pack_encoder --config exp/st_x/config.yaml [--model exp/st_x/valid.acc.ave.pth] \\
+        --fbank_conf conf/fbank.yaml --out exp/st_x/packed
+
+writes <out>/{model.pth, config.yaml, feats_stats.npz, fbank.yaml, packed_from.yaml}. --model defaults to
+the preferred model file beside the config (valid.acc.ave.pth, valid.acc.best.pth, valid.loss.ave.pth, ...).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import List, Optional
+
+from mmpt.data.errors import DataError
+
+PROG = "python -m mmpt.bin.pack_encoder"
+
+
+def get_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=PROG, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", required=True, help="training config.yaml of the experiment")
+    p.add_argument("--model", default="", help="model state dict (.pth); default: chosen beside --config")
+    p.add_argument("--fbank_conf", default="",
+                   help="fbank options of the features (default: fbank.yaml beside --config)")
+    p.add_argument("--out", required=True, help="pack directory")
+    p.add_argument("--encoder_only", action="store_true", help="keep only encoder.* and normalize.* tensors")
+    return p
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = get_parser().parse_args(argv)
+    from mmpt.asr.pack import pack_encoder
+
+    try:
+        rec = pack_encoder(args.config, args.out, model=args.model or None, fbank_conf=args.fbank_conf or None,
+                           encoder_only=args.encoder_only)
+    except DataError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 1
+    state = "up to date" if rec["up_to_date"] else "written"
+    print(f"{args.out}: {state} (model {rec['model']})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

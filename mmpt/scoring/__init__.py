@@ -1,0 +1,1 @@
+"""Scoring of recognition and translation outputs: WER (jiwer) and BLEU (sacrebleu)."""

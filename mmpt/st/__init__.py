@@ -1,0 +1,1 @@
+"""Speech translation (mid-training) helpers around espnet2's ST task."""
