@@ -11,6 +11,11 @@
 #   0  tools/install.sh (a no-op when up to date)
 #   1  mmpt-synth: the embedded corpus in the real layouts under <db> (skipped with --synth false)
 #   2  egs2/librispeech/asr1 stages 1-3: data prep, fbank dump, CMVN statistics
+#   3  pre-training: egs2/lrs3/pt1, --pt_method (default mae), packed encoder
+#   4  mid-training: egs2/must_c/st1, en-<--mid_lang> (default it) speech translation from the pack
+#   5  fine-tuning: egs2/librispeech/asr1, CTC on the frozen encoder, three ways: the baseline (the same
+#      model, encoder trained from scratch), pre-trained only, pre-trained + mid-trained
+#   6  Table 1: WER on test-clean / test-other and the relative improvements -> exp/run_all/RESULTS.md
 # Re-running reuses finished work: every step skips what it already did.
 set -euo pipefail
 
@@ -23,7 +28,16 @@ seed=0
 nj=$(nproc 2>/dev/null || echo 2)
 synth=true
 db=
-help_message="Usage: $0 [--stage N] [--stop_stage M] [--preset tiny|mini|small] [--seed N] [--nj N] [--db DIR] [--synth true|false]"
+pt_method=mae           # mae | clr | mae_clr
+mid_lang=it             # de | it | nl
+conf_scale=cpu          # cpu | paper (the paper's model sizes: for GPUs)
+ngpu=0
+pt_args=                # extra espnet2 options of each stage, e.g. "--max_epoch 5"
+st_args="--max_epoch 10"
+asr_args="--max_epoch 15"
+help_message="Usage: $0 [--stage N] [--stop_stage M] [--preset tiny|mini|small] [--seed N] [--nj N] [--db DIR]
+  [--synth true|false] [--pt_method mae|clr|mae_clr] [--mid_lang de|it|nl] [--conf_scale cpu|paper] [--ngpu N]
+  [--pt_args ...] [--st_args ...] [--asr_args ...]"
 
 main_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "${main_root}/egs2/TEMPLATE/scripts/utils/parse_options.sh"
@@ -49,6 +63,46 @@ fi
 if [ "${stage}" -le 2 ] && [ "${stop_stage}" -ge 2 ]; then
     log "Stage 2: LibriSpeech data prep, fbank dump and CMVN (egs2/librispeech/asr1 stages 1-3)"
     (cd "${main_root}/egs2/librispeech/asr1" && ./run.sh --stage 1 --stop_stage 3 --nj "${nj}")
+fi
+
+egs="${main_root}/egs2"
+pt_pack="${egs}/lrs3/pt1/exp/pt_${pt_method}_${conf_scale}/packed"
+st_tag="lrs3_${pt_method}_${mid_lang}"
+st_pack="${egs}/must_c/st1/exp/st_${st_tag}/packed"
+asr_exp="${egs}/librispeech/asr1/exp"
+greedy=conf/decode_asr_greedy.yaml
+
+if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ]; then
+    log "Stage 3: ${pt_method} pre-training on LRS3 (egs2/lrs3/pt1) -> ${pt_pack}"
+    (cd "${egs}/lrs3/pt1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" --pt_method "${pt_method}" \
+        --conf_scale "${conf_scale}" --pt_args "${pt_args}")
+fi
+
+if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
+    log "Stage 4: en-${mid_lang} speech-translation mid-training (egs2/must_c/st1) -> ${st_pack}"
+    (cd "${egs}/must_c/st1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" --tgt_lang "${mid_lang}" \
+        --pretrained_encoder "${pt_pack}" --st_tag "${st_tag}" --st_args "${st_args}")
+fi
+
+if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
+    cd_asr() { (cd "${egs}/librispeech/asr1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" \
+        --inference_configs "${greedy}" --asr_args "${asr_args}" "$@"); }
+    log "Stage 5a: CTC fine-tuning, baseline: no pre-training, encoder trained from scratch"
+    cd_asr --asr_tag scratch --freeze_encoder false
+    log "Stage 5b: CTC fine-tuning on the frozen pre-trained encoder"
+    cd_asr --asr_tag "lrs3_${pt_method}" --pretrained_encoder "${pt_pack}"
+    log "Stage 5c: CTC fine-tuning on the frozen pre-trained + mid-trained encoder"
+    cd_asr --asr_tag "${st_tag}" --pretrained_encoder "${st_pack}"
+fi
+
+if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
+    log "Stage 6: Table 1 -> exp/run_all/RESULTS.md"
+    "${python}" -m mmpt.report.asr_table --baseline "no pre-training" \
+        --exp "no pre-training=${asr_exp}/asr_scratch" \
+        --exp "${pt_method^^} (LRS3)=${asr_exp}/asr_lrs3_${pt_method}" \
+        --exp "${pt_method^^} (LRS3) + ST en-${mid_lang}=${asr_exp}/asr_${st_tag}" \
+        --sets test_clean test_other --decode decode_asr_greedy \
+        --out "${main_root}/exp/run_all/RESULTS.md"
 fi
 
 log "Finished in $(( $(date +%s) - t_start )) s"
