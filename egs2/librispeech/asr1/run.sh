@@ -3,7 +3,7 @@
 # The corpus root is LIBRISPEECH in db.sh (or the environment); see README.md.
 #
 # CTC on a frozen pre-trained (or mid-trained) encoder:
-#   ./run.sh --pretrained_encoder ../../lrs3/pt1/exp/pt_mae/packed
+#   ./run.sh --pretrained_encoder ../../lrs3/pt1/exp/pt_mae_cpu/packed
 #   ./run.sh --pretrained_encoder ../../must_c/st1/exp/st_<tag>/packed
 set -euo pipefail
 

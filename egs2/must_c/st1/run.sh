@@ -4,7 +4,7 @@
 # The corpus root is MUSTC in db.sh (or the environment); see README.md.
 #
 # Mid-training a pre-trained encoder, then packing it for the ASR recipe:
-#   ./run.sh --tgt_lang it --pretrained_encoder ../../lrs3/pt1/exp/pt_mae/packed
+#   ./run.sh --tgt_lang it --pretrained_encoder ../../lrs3/pt1/exp/pt_mae_cpu/packed
 #   -> exp/st_<tag>/packed  (egs2/librispeech/asr1/run.sh --pretrained_encoder <that>)
 set -euo pipefail
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Create an audio-visual pre-training recipe for a new corpus, ESPnet style:
+#
+#   egs2/TEMPLATE/pt1/setup.sh egs2/<corpus>/pt1
+#
+# The new directory gets symlinks to the shared machinery (pt.sh, scripts/, path.sh), its own copies of
+# the site settings (cmd.sh, db.sh) and of the configurations (conf/fbank.yaml from mmpt/conf/fbank.yaml,
+# conf/{cpu,paper}/{mae,clr,mae_clr}.yaml from mmpt/conf/pretrain/), a run.sh skeleton and a
+# local/data.sh template that says what to write. An existing directory is never overwritten.
+set -euo pipefail
+
+log() {
+    local fname=${BASH_SOURCE[1]##*/}
+    echo -e "$(date '+%Y-%m-%dT%H:%M:%S') (${fname}:${BASH_LINENO[0]}:${FUNCNAME[1]}) $*" >&2
+}
+
+if [ $# -ne 1 ] || [ "$1" = --help ] || [ "$1" = -h ]; then
+    echo "Usage: $0 <new-recipe-dir>    e.g. $0 egs2/mycorpus/pt1" >&2
+    [ $# -eq 1 ] && exit 0
+    exit 1
+fi
+target=$1
+if [ -e "${target}" ] || [ -L "${target}" ]; then
+    log "Error: ${target} already exists; refusing to overwrite it (remove it or choose another name)"
+    exit 1
+fi
+
+template_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)   # egs2/TEMPLATE/pt1
+egs_template=$(cd "${template_dir}/.." && pwd)                # egs2/TEMPLATE
+main_root=$(cd "${egs_template}/../.." && pwd)
+conf_src=${main_root}/mmpt/conf
+for f in "${conf_src}/fbank.yaml" "${conf_src}"/pretrain/{cpu,paper}/{mae,clr,mae_clr}.yaml; do
+    if [ ! -f "${f}" ]; then
+        log "Error: ${f} is missing: this is not a complete mmpt checkout"
+        exit 1
+    fi
+done
+
+# relpath TARGET FROM_DIR: TARGET relative to FROM_DIR, both absolute, symlinks in them kept as they are
+# (so that a recipe links to the TEMPLATE of its own checkout).
+relpath() {
+    if realpath -s --relative-to=/ / >/dev/null 2>&1; then
+        realpath -s --relative-to="$2" "$1"
+    else
+        python3 -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$1" "$2"
+    fi
+}
+
+mkdir -p "${target}/conf/cpu" "${target}/conf/paper" "${target}/local"
+target=$(cd "${target}" && pwd)
+
+ln -s "$(relpath "${template_dir}/pt.sh" "${target}")" "${target}/pt.sh"
+ln -s "$(relpath "${egs_template}/scripts" "${target}")" "${target}/scripts"
+ln -s "$(relpath "${egs_template}/common/path.sh" "${target}")" "${target}/path.sh"
+cp "${egs_template}/common/cmd.sh" "${egs_template}/common/db.sh" "${target}/"
+cp "${conf_src}/fbank.yaml" "${target}/conf/"
+cp "${conf_src}"/pretrain/cpu/*.yaml "${target}/conf/cpu/"
+cp "${conf_src}"/pretrain/paper/*.yaml "${target}/conf/paper/"
+
+cat > "${target}/run.sh" <<'EOF'
+#!/usr/bin/env bash
+# Run the recipe: ./run.sh [--stage N] [--stop_stage M] [any pt.sh option, e.g. --pt_method clr]
+set -euo pipefail
+
+train_set=train            # data/<train_set>, written by local/data.sh
+valid_set=valid
+
+./pt.sh \
+    --train_set "${train_set}" \
+    --valid_set "${valid_set}" \
+    --fbank_conf conf/fbank.yaml \
+    --pt_method mae \
+    --conf_scale cpu \
+    "$@"
+EOF
+
+cat > "${target}/local/data.sh" <<'EOF'
+#!/usr/bin/env bash
+# Data preparation of this recipe (stage 1 of pt.sh runs it from the recipe directory).
+#
+# TO WRITE: turn the corpus, as distributed, into one Kaldi-style data directory per set named in
+# run.sh (data/<train_set>, data/<valid_set>), each holding
+#   wav.scp    <utt-id> <absolute path of the clip>   (the audio is decoded from the container)
+#   video.scp  <utt-id> <absolute path of the clip>
+#   utt2spk    <utt-id> <speaker or source-video id>  (spk2utt is derived from utt2spk)
+# sorted with LC_ALL=C. Put the parsing in a python module mmpt/corpora/<corpus>.py that hands its clips
+# to mmpt.corpora.av_clips.prepare_clips (see mmpt/corpora/lrs3.py): it probes every clip, excludes bad
+# ones with a count and a message naming the file, moves clips without audio to <set>/video_only/, and
+# rewrites nothing when run twice. Call it here as
+#   python -m mmpt.corpora.<corpus> --root "${CORPUS}" --out data
+# with the corpus root defined in db.sh; make a validation set with
+#   python -m mmpt.bin.datadir subset --random <N> data/<split> data/valid
+# pt.sh validates the data directories afterwards.
+set -euo pipefail
+. scripts/utils/log.sh
+
+help_message="Usage: local/data.sh"
+. scripts/utils/parse_options.sh
+. ./path.sh
+. ./db.sh
+
+log "Error: $(pwd)/local/data.sh is still the template: write the data preparation of this corpus."
+exit 1
+EOF
+chmod +x "${target}/run.sh" "${target}/local/data.sh"
+
+if [ "$(cd "${target}/../../.." && pwd)" != "${main_root}" ]; then
+    log "Warning: ${target} is not egs2/<corpus>/<task> of ${main_root}: path.sh will not find mmpt;"
+    log "  export MMPT_ROOT=${main_root} before running it."
+fi
+log "Created ${target}. Next: write local/data.sh, set the corpus root in db.sh, the set names in run.sh,"
+log "  then run: cd ${target} && ./run.sh --stage 1 --stop_stage 4"
