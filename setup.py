@@ -32,6 +32,7 @@ extras_require = {
         "joblib",
         "editdistance",
         "h5py",
+        "pyannote.metrics>=3.2",
     ],
     "dev": ["pytest>=7"],
 }

@@ -1,0 +1,1 @@
+../../TEMPLATE/superb1/superb.sh
