@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import math
+import os
+import signal
+import time
 
 import numpy as np
 import pytest
@@ -83,6 +86,37 @@ def test_resume_continues_exactly_where_the_last_finished_epoch_ended(av_corpus)
     for key in a:
         assert torch.allclose(a[key], b[key], rtol=1e-5, atol=1e-6), key
     assert _train_losses(resumed) == pytest.approx(_train_losses(straight), rel=1e-5)
+
+
+def test_resume_after_a_kill_mid_epoch_gives_the_uninterrupted_checkpoint(av_corpus):
+    """SIGKILL during epoch 3, then ``--resume true``: espnet2 restarts epoch 3 from checkpoint.pth and the
+    final model equals a run that was never interrupted (both runs in their own process, one thread)."""
+    args = lambda out, *extra: av_corpus.train_args("mae", out, "--max_epoch", "3", *extra)  # noqa: E731
+    straight, killed = av_corpus.root / "exp_kill_straight", av_corpus.root / "exp_killed"
+    wait(*_started(args(straight), av_corpus.root / "straight.log"))
+
+    proc, log = _started(args(killed), av_corpus.root / "killed.log")
+    latest = killed / "latest.pth"
+    deadline = time.monotonic() + 600
+    while not (latest.is_symlink() and os.readlink(latest) == "2epoch.pth"):
+        assert proc.poll() is None, log.read_text()[-3000:]
+        assert time.monotonic() < deadline, "epoch 2 never finished"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (killed / "3epoch.pth").exists(), "the kill came after epoch 3 had finished"
+
+    wait(*_started(args(killed, "--resume", "true"), av_corpus.root / "resumed.log"))
+    a = torch.load(straight / "3epoch.pth", map_location="cpu")
+    b = torch.load(killed / "3epoch.pth", map_location="cpu")
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.allclose(a[key], b[key], rtol=1e-5, atol=1e-6), key
+    assert _train_losses(killed) == pytest.approx(_train_losses(straight), rel=1e-5)
+
+
+def _started(cmd, log):
+    return start(cmd, log), log
 
 
 def _downstream_config(tmp_path, pretrain_config) -> tuple:
