@@ -7,44 +7,10 @@
 # the site settings (cmd.sh, db.sh) and of conf/, a run.sh skeleton and a local/data.sh template that
 # says what to write. An existing directory is never overwritten.
 set -euo pipefail
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../scripts/utils/new_recipe.sh"
 
-log() {
-    local fname=${BASH_SOURCE[1]##*/}
-    echo -e "$(date '+%Y-%m-%dT%H:%M:%S') (${fname}:${BASH_LINENO[0]}:${FUNCNAME[1]}) $*" >&2
-}
-
-if [ $# -ne 1 ] || [ "$1" = --help ] || [ "$1" = -h ]; then
-    echo "Usage: $0 <new-recipe-dir>    e.g. $0 egs2/mycorpus/asr1" >&2
-    [ $# -eq 1 ] && exit 0
-    exit 1
-fi
-target=$1
-if [ -e "${target}" ] || [ -L "${target}" ]; then
-    log "Error: ${target} already exists; refusing to overwrite it (remove it or choose another name)"
-    exit 1
-fi
-
-template_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)   # egs2/TEMPLATE/asr1
-egs_template=$(cd "${template_dir}/.." && pwd)                # egs2/TEMPLATE
-main_root=$(cd "${egs_template}/../.." && pwd)
-
-# relpath TARGET FROM_DIR: TARGET relative to FROM_DIR, both absolute, symlinks in them kept as they are
-# (so that a recipe links to the TEMPLATE of its own checkout).
-relpath() {
-    if realpath -s --relative-to=/ / >/dev/null 2>&1; then
-        realpath -s --relative-to="$2" "$1"
-    else
-        python3 -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$1" "$2"
-    fi
-}
-
-mkdir -p "${target}/conf" "${target}/local"
-target=$(cd "${target}" && pwd)
-
-ln -s "$(relpath "${template_dir}/asr.sh" "${target}")" "${target}/asr.sh"
-ln -s "$(relpath "${egs_template}/scripts" "${target}")" "${target}/scripts"
-ln -s "$(relpath "${egs_template}/common/path.sh" "${target}")" "${target}/path.sh"
-cp "${egs_template}/common/cmd.sh" "${egs_template}/common/db.sh" "${target}/"
+new_recipe_init asr1 "$@"
+new_recipe_link asr.sh
 cp -R "${template_dir}/conf/." "${target}/conf/"
 
 cat > "${target}/run.sh" <<'EOF'
@@ -88,11 +54,5 @@ help_message="Usage: local/data.sh"
 log "Error: $(pwd)/local/data.sh is still the template: write the data preparation of this corpus."
 exit 1
 EOF
-chmod +x "${target}/run.sh" "${target}/local/data.sh"
 
-if [ "$(cd "${target}/../../.." && pwd)" != "${main_root}" ]; then
-    log "Warning: ${target} is not egs2/<corpus>/<task> of ${main_root}: path.sh will not find mmpt;"
-    log "  export MMPT_ROOT=${main_root} before running it."
-fi
-log "Created ${target}. Next: write local/data.sh, set the corpus root in db.sh, the set names in run.sh,"
-log "  then run: cd ${target} && ./run.sh --stage 1 --stop_stage 3"
+new_recipe_done "--stage 1 --stop_stage 3"

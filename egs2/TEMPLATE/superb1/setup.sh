@@ -9,43 +9,11 @@
 # write. An existing directory is never overwritten. egs2/superb/superb1 is the complete recipe (KS, IC,
 # PR, SD from Speech Commands, Fluent Speech Commands, LibriSpeech, Libri2Mix).
 set -euo pipefail
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../scripts/utils/new_recipe.sh"
 
-log() {
-    local fname=${BASH_SOURCE[1]##*/}
-    echo -e "$(date '+%Y-%m-%dT%H:%M:%S') (${fname}:${BASH_LINENO[0]}:${FUNCNAME[1]}) $*" >&2
-}
-
-if [ $# -ne 1 ] || [ "$1" = --help ] || [ "$1" = -h ]; then
-    echo "Usage: $0 <new-recipe-dir>    e.g. $0 egs2/mycorpus/superb1" >&2
-    [ $# -eq 1 ] && exit 0
-    exit 1
-fi
-target=$1
-if [ -e "${target}" ] || [ -L "${target}" ]; then
-    log "Error: ${target} already exists; refusing to overwrite it (remove it or choose another name)"
-    exit 1
-fi
-
-template_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)   # egs2/TEMPLATE/superb1
-egs_template=$(cd "${template_dir}/.." && pwd)                # egs2/TEMPLATE
-main_root=$(cd "${egs_template}/../.." && pwd)
-
-# relpath TARGET FROM_DIR: TARGET relative to FROM_DIR, both absolute, symlinks in them kept as they are.
-relpath() {
-    if realpath -s --relative-to=/ / >/dev/null 2>&1; then
-        realpath -s --relative-to="$2" "$1"
-    else
-        python3 -c 'import os, sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$1" "$2"
-    fi
-}
-
-mkdir -p "${target}/conf/paper" "${target}/conf/cpu" "${target}/local"
-target=$(cd "${target}" && pwd)
-
-ln -s "$(relpath "${template_dir}/superb.sh" "${target}")" "${target}/superb.sh"
-ln -s "$(relpath "${egs_template}/scripts" "${target}")" "${target}/scripts"
-ln -s "$(relpath "${egs_template}/common/path.sh" "${target}")" "${target}/path.sh"
-cp "${egs_template}/common/cmd.sh" "${egs_template}/common/db.sh" "${target}/"
+new_recipe_init superb1 "$@"
+new_recipe_link superb.sh
+mkdir -p "${target}/conf/paper" "${target}/conf/cpu"
 cp "${template_dir}"/conf/cpu/*.yaml "${target}/conf/cpu/"
 for conf in "${template_dir}"/conf/paper/*.yaml; do   # links to mmpt/superb/configs/<downstream>/config.yaml
     ln -s "$(relpath "$(readlink -f "${conf}")" "${target}/conf/paper")" "${target}/conf/paper/$(basename "${conf}")"
@@ -89,11 +57,5 @@ help_message="Usage: local/data.sh [--tasks \"ks ic pr sd\"] [--datadir data] [-
 log "Error: $(pwd)/local/data.sh is still the template: write the data preparation of this recipe."
 exit 1
 DATA
-chmod +x "${target}/run.sh" "${target}/local/data.sh"
 
-if [ "$(cd "${target}/../../.." && pwd)" != "${main_root}" ]; then
-    log "Warning: ${target} is not egs2/<name>/<task> of ${main_root}: path.sh will not find mmpt"
-    log "  and the conf/paper links may not resolve; export MMPT_ROOT=${main_root} before running it."
-fi
-log "Created ${target}. Next: write local/data.sh, set the corpus roots in db.sh,"
-log "  then run: cd ${target} && ./run.sh --upstream_ckpt <checkpoint> --stage 1 --stop_stage 1"
+new_recipe_done "--upstream_ckpt <checkpoint> --stage 1 --stop_stage 1"
