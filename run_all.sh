@@ -16,6 +16,9 @@
 #   5  fine-tuning: egs2/librispeech/asr1, CTC on the frozen encoder, three ways: the baseline (the same
 #      model, encoder trained from scratch), pre-trained only, pre-trained + mid-trained
 #   6  Table 1: WER on test-clean / test-other and the relative improvements -> exp/run_all/RESULTS.md
+#   7  SUPERB (egs2/superb/superb1, KS / IC / PR / SD) on three frozen upstreams: no pre-training (the
+#      pre-training encoder, randomly initialised), pre-trained only, pre-trained + mid-trained
+#      -> exp/run_all/SUPERB.md (scores and relative improvements over no pre-training)
 # Re-running reuses finished work: every step skips what it already did.
 set -euo pipefail
 
@@ -35,9 +38,11 @@ ngpu=0
 pt_args=                # extra espnet2 options of each stage, e.g. "--max_epoch 5"
 st_args="--max_epoch 10"
 asr_args="--max_epoch 15"
+superb_tasks="ks ic pr sd"
+superb_args=            # extra s3prl overrides of every SUPERB task (",,"-separated)
 help_message="Usage: $0 [--stage N] [--stop_stage M] [--preset tiny|mini|small] [--seed N] [--nj N] [--db DIR]
   [--synth true|false] [--pt_method mae|clr|mae_clr] [--mid_lang de|it|nl] [--conf_scale cpu|paper] [--ngpu N]
-  [--pt_args ...] [--st_args ...] [--asr_args ...]"
+  [--pt_args ...] [--st_args ...] [--asr_args ...] [--superb_tasks \"ks ic pr sd\"] [--superb_args ...]"
 
 main_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "${main_root}/egs2/TEMPLATE/scripts/utils/parse_options.sh"
@@ -103,6 +108,25 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
         --exp "${pt_method^^} (LRS3) + ST en-${mid_lang}=${asr_exp}/asr_${st_tag}" \
         --sets test_clean test_other --decode decode_asr_greedy \
         --out "${main_root}/exp/run_all/RESULTS.md"
+fi
+
+if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
+    random_pack="${egs}/lrs3/pt1/exp/random_init_${conf_scale}/packed"
+    log "Stage 7: SUPERB (${superb_tasks}); the no-pre-training upstream -> ${random_pack}"
+    "${python}" -m mmpt.bin.pack_encoder --config "$(dirname "${pt_pack}")/config.yaml" \
+        --random_init "${seed}" --out "${random_pack}"
+    superb() { (cd "${egs}/superb/superb1" && ./run.sh --tasks "${superb_tasks}" --conf_scale "${conf_scale}" \
+        --nj "${nj}" --superb_args "${superb_args}" "$@"); }
+    superb --stage 1 --stop_stage 1
+    for pack in "${random_pack}" "${pt_pack}" "${st_pack}"; do
+        log "Stage 7: SUPERB on ${pack}"
+        superb --stage 2 --stop_stage 4 --upstream_ckpt "${pack}"
+    done
+    "${python}" -m mmpt.report.superb_table --expdir "${egs}/superb/superb1/exp" --tasks ${superb_tasks} \
+        --baseline "no pre-training" --upstream "no pre-training=lrs3_random_init_${conf_scale}" \
+        --upstream "${pt_method^^} (LRS3)=lrs3_pt_${pt_method}_${conf_scale}" \
+        --upstream "${pt_method^^} (LRS3) + ST en-${mid_lang}=must_c_st_${st_tag}" \
+        --out "${main_root}/exp/run_all/SUPERB.md"
 fi
 
 log "Finished in $(( $(date +%s) - t_start )) s"

@@ -4,6 +4,10 @@
 by ``normalize_conf.stats_file``, writes the config with that path pointing at the copy, and the fbank
 options. ``packed_from.yaml`` records the sources and their sha256; packing again from unchanged sources
 rewrites nothing.
+
+With ``random_init=<seed>``, the pack holds an encoder that was never trained instead: the architecture of
+``config`` (``encoder``/``encoder_conf``/``input_size``), initialised as espnet2 starts a training (``init``,
+the seed), with the same normalisation statistics and fbank options: the "no pre-training" upstream.
 """
 from __future__ import annotations
 
@@ -48,6 +52,29 @@ def _copy(src: Path, dst: Path) -> None:
     tmp.replace(dst)
 
 
+def random_encoder_state(config: PathLike, seed: int = 0) -> Dict[str, Any]:
+    """``{"encoder.<name>": tensor}`` of a randomly initialised encoder of the training config ``config``;
+    the same ``(config, seed)`` gives the same tensors. Raises DataError for an encoder espnet2 lacks."""
+    import torch
+    from espnet2.torch_utils.initialize import initialize
+
+    from mmpt.tasks.av_pretrain import encoder_choices
+
+    cfg = load_config(config)
+    name = cfg.get("encoder")
+    if not name:
+        raise DataError(config, "no 'encoder' in this training config: nothing to initialise")
+    try:
+        cls = encoder_choices.get_class(name)
+    except ValueError as exc:
+        raise DataError(config, f"unknown encoder {name!r}: {exc}") from None
+    torch.manual_seed(seed)
+    encoder = cls(input_size=int(cfg.get("input_size") or 80), **(cfg.get("encoder_conf") or {}))
+    if cfg.get("init"):
+        initialize(encoder, cfg["init"])
+    return {f"{ENCODER_PREFIX}{k}": v for k, v in encoder.state_dict().items()}
+
+
 def pack_encoder(
     config: PathLike,
     out_dir: PathLike,
@@ -55,21 +82,27 @@ def pack_encoder(
     model: Optional[PathLike] = None,
     fbank_conf: Optional[PathLike] = None,
     encoder_only: bool = False,
+    random_init: Optional[int] = None,
 ) -> Dict[str, Any]:
     """Pack ``model`` (default: the preferred model file beside ``config``) into ``out_dir``.
 
     ``encoder_only`` keeps only the ``encoder.*`` and ``normalize.*`` tensors. ``fbank_conf`` defaults to
     ``fbank.yaml`` beside the config. Returns the record written to ``packed_from.yaml`` (``up_to_date``
-    is True when nothing had to be written).
+    is True when nothing had to be written). ``random_init`` (a seed) packs a randomly initialised encoder
+    of ``config`` instead of a model file (see the module's docstring).
     Raises DataError when a source is missing or the model has no encoder.
     """
     config = Path(config)
     cfg = load_config(config)
     if not cfg.get("encoder"):
         raise DataError(config, "no 'encoder' in this training config: nothing to pack")
-    model = Path(model) if model else find_model_file(config.parent)
-    if not model.is_file():
-        raise DataError(model, "model file not found")
+    if random_init is not None:
+        if model:
+            raise DataError(model, "a model file and random_init exclude each other")
+    else:
+        model = Path(model) if model else find_model_file(config.parent)
+        if not model.is_file():
+            raise DataError(model, "model file not found")
     if fbank_conf is None and (config.parent / PACK_FBANK).is_file():
         fbank_conf = config.parent / PACK_FBANK
     if fbank_conf is not None and not Path(fbank_conf).is_file():
@@ -84,8 +117,8 @@ def pack_encoder(
     out = Path(out_dir)
     record = {
         "config": str(config.resolve()),
-        "model": str(model.absolute()),
-        "model_sha256": sha256_file(model),
+        "model": str(model.absolute()) if model else f"random_init(seed={random_init})",
+        "model_sha256": sha256_file(model) if model else None,
         "stats_file": str(stats) if stats else None,
         "stats_sha256": sha256_file(stats) if stats else None,
         "fbank_conf": str(Path(fbank_conf).resolve()) if fbank_conf else None,
@@ -100,12 +133,12 @@ def pack_encoder(
         if old == record:
             return {**record, "up_to_date": True}
 
-    state = load_state_dict(model)
+    state = load_state_dict(model) if model else random_encoder_state(config, random_init)
     if not any(k.startswith(ENCODER_PREFIX) for k in state):
         raise DataError(model, f"no '{ENCODER_PREFIX}*' parameters: not a model with an encoder")
     out.mkdir(parents=True, exist_ok=True)
     record_path.unlink(missing_ok=True)  # an interrupted pack is redone
-    if encoder_only:
+    if encoder_only or not model:
         import torch
 
         kept = {k: v for k, v in state.items() if k.startswith((ENCODER_PREFIX, "normalize."))}

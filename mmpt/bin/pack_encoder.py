@@ -5,6 +5,11 @@
 
 writes <out>/{model.pth, config.yaml, feats_stats.npz, fbank.yaml, packed_from.yaml}. --model defaults to
 the preferred model file beside the config (valid.acc.ave.pth, valid.acc.best.pth, valid.loss.ave.pth, ...).
+
+    python -m mmpt.bin.pack_encoder --config exp/pt_mae_cpu/config.yaml --random_init 0 --out exp/random_init/packed
+
+packs the same encoder architecture, normalisation statistics and fbank options with random weights
+(seed 0) instead of a trained model: the "no pre-training" baseline, e.g. for SUPERB.
 """
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ def get_parser() -> argparse.ArgumentParser:
                    help="fbank options of the features (default: fbank.yaml beside --config)")
     p.add_argument("--out", required=True, help="pack directory")
     p.add_argument("--encoder_only", action="store_true", help="keep only encoder.* and normalize.* tensors")
+    p.add_argument("--random_init", type=int, default=None, metavar="SEED",
+                   help="pack a randomly initialised encoder of --config (this seed) instead of --model")
     return p
 
 
@@ -36,7 +43,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     try:
         rec = pack_encoder(args.config, args.out, model=args.model or None, fbank_conf=args.fbank_conf or None,
-                           encoder_only=args.encoder_only)
+                           encoder_only=args.encoder_only, random_init=args.random_init)
     except DataError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1

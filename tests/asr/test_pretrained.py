@@ -94,6 +94,35 @@ def test_pack_round_trip_and_move(tmp_path: Path, exp_dir: Path, capsys):
     assert "no 'encoder.*' parameters" in capsys.readouterr().err
 
 
+def test_random_init_pack_is_the_untrained_encoder_of_the_config(tmp_path: Path, exp_dir: Path, capsys):
+    from espnet2.asr.encoder.conformer_encoder import ConformerEncoder
+
+    config = exp_dir / "config.yaml"
+    out = tmp_path / "random"
+    assert pack_cli.main(["--config", str(config), "--random_init", "3", "--out", str(out)]) == 0
+    assert "written" in capsys.readouterr().out
+    state = torch.load(out / "model.pth")
+    expected = ConformerEncoder(input_size=80, **ENCODER_CONF).state_dict()
+    assert set(state) == {f"encoder.{k}" for k in expected}
+    p = load_pretrained(out)  # a pack like any other: same architecture, same stats
+    assert set(p.encoder_state_dict()) == set(expected)
+    assert p.stats_file == (out / "feats_stats.npz").resolve()
+
+    mtime = (out / "model.pth").stat().st_mtime_ns
+    assert pack_cli.main(["--config", str(config), "--random_init", "3", "--out", str(out)]) == 0
+    assert "up to date" in capsys.readouterr().out and (out / "model.pth").stat().st_mtime_ns == mtime
+    pack_encoder(config, tmp_path / "again", random_init=3)
+    again = torch.load(tmp_path / "again" / "model.pth")
+    assert all(torch.equal(state[k], again[k]) for k in state)  # the seed fixes the weights
+    pack_encoder(config, tmp_path / "other", random_init=4)
+    other = torch.load(tmp_path / "other" / "model.pth")
+    assert not all(torch.equal(state[k], other[k]) for k in state if k.endswith("weight"))
+
+    assert pack_cli.main(["--config", str(config), "--random_init", "3", "--model", str(exp_dir / "3epoch.pth"),
+                          "--out", str(tmp_path / "both")]) == 1
+    assert "exclude each other" in capsys.readouterr().err
+
+
 BASE = {"input_size": 80, "encoder": "conformer", "encoder_conf": {"output_size": 144, "num_blocks": 2},
         "postencoder": "conformer_head", "init_param": ["other.pth:decoder:decoder"], "max_epoch": 3}
 
