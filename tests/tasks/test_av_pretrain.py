@@ -115,6 +115,22 @@ def test_resume_after_a_kill_mid_epoch_gives_the_uninterrupted_checkpoint(av_cor
     assert _train_losses(killed) == pytest.approx(_train_losses(straight), rel=1e-5)
 
 
+def test_two_process_distributed_training(av_corpus):
+    """espnet2's DistributedDataParallel over two processes (gloo on the CPU, as on GPUs with nccl): every
+    part of the MAE+CLR model gets a gradient on every rank, so DDP neither hangs nor raises."""
+    out = av_corpus.root / "exp_ddp"
+    init = f"file://{av_corpus.root}/ddp_init"
+    procs = [_started(av_corpus.train_args("mae_clr", out, "--max_epoch", "2", "--multiprocessing_distributed",
+                                           "false", "--dist_world_size", "2", "--dist_rank", str(rank),
+                                           "--dist_backend", "gloo", "--dist_init_method", init),
+                      av_corpus.root / f"ddp_rank{rank}.log") for rank in range(2)]
+    for proc, log in procs:
+        wait(proc, log)
+    assert (out / "2epoch.pth").is_file()
+    stats = torch.load(out / "checkpoint.pth", map_location="cpu", weights_only=False)["reporter"]["stats"]
+    assert all(math.isfinite(stats[e]["train"][k]) for e in (1, 2) for k in ("loss_mae", "loss_clr"))
+
+
 def _started(cmd, log):
     return start(cmd, log), log
 
