@@ -156,7 +156,7 @@ def encode_audio(
         if isinstance(x, tuple):
             raise ValueError(
                 "visible-only MAE needs absolute positions (encoder_conf: pos_enc_layer_type: abs_pos, "
-                "selfattention_layer_type: selfattn); set model_conf.mae_visible_only: false for rel_pos"
+                "selfattention_layer_type: selfattn); set model_conf.audio_visible_only: false for rel_pos"
             )
         x = gather_visible(x, mask)
         out_valid = mask.keep_valid

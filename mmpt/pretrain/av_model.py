@@ -76,8 +76,13 @@ class AVPretrainModel(AbsESPnetModel):
         mae_decoder: the shared decoder, required for ``mae`` and ``mae_clr``.
         pt_method: ``mae``, ``clr`` or ``mae_clr``.
         mask_ratio: fraction of the valid tokens masked per sample, audio and video alike (0.6).
-        mae_visible_only: encode only the visible tokens (needs ``abs_pos`` audio positions); False:
-            masked tokens are zeroed and everything is encoded (any positional encoding).
+        audio_visible_only: the audio encoder encodes only the visible tokens (needs ``abs_pos`` audio
+            positions); False (default): the masked tokens are zeroed and every token is encoded, as the
+            paper masks "audio frames with 0s". Visible-only audio MAE leaves a Conformer (whose
+            convolutions then see non-adjacent tokens) with features that collapse under the frozen
+            fine-tuning protocol (measured on the embedded corpus: see egs2/TEMPLATE/pt1/README.md).
+        video_visible_only: the video ViT encodes only the visible tubelets (True, as VideoMAE: 40 % of
+            the tokens at 60 % masking); False: masked tubelets are zeroed and every one is encoded.
         mae_loss_on: ``masked`` (Eq. 1 on the masked tokens) or ``all`` (every valid token).
         video_target_norm: ``patch``, ``global`` or ``none`` (see :mod:`mmpt.pretrain.mae_targets`).
         clr_form, temperature, learnable_temperature: see :class:`ContrastiveLoss`.
@@ -98,7 +103,8 @@ class AVPretrainModel(AbsESPnetModel):
         mae_decoder: Optional[SharedMAEDecoder] = None,
         pt_method: str = "mae",
         mask_ratio: float = 0.6,
-        mae_visible_only: bool = True,
+        audio_visible_only: bool = False,
+        video_visible_only: bool = True,
         mae_loss_on: str = "masked",
         video_target_norm: str = "patch",
         clr_form: str = "paper",
@@ -121,7 +127,8 @@ class AVPretrainModel(AbsESPnetModel):
         self.use_mae = pt_method in ("mae", "mae_clr")
         self.use_clr = pt_method in ("clr", "mae_clr")
         self.mask_ratio = mask_ratio
-        self.mae_visible_only = mae_visible_only
+        self.audio_visible_only = audio_visible_only
+        self.video_visible_only = video_visible_only
         self.mae_loss_on = mae_loss_on
         self.video_target_norm = video_target_norm
         self.clr_input = clr_input if pt_method == "mae_clr" else "full"
@@ -136,11 +143,11 @@ class AVPretrainModel(AbsESPnetModel):
         if self.use_mae:
             if mae_decoder is None:
                 raise ValueError(f"pt_method {pt_method!r} needs an MAE decoder")
-            if mae_visible_only and uses_relative_positions(encoder):
+            if audio_visible_only and uses_relative_positions(encoder):
                 raise ValueError(
-                    "model_conf.mae_visible_only: true needs absolute audio positions (encoder_conf: "
+                    "model_conf.audio_visible_only: true needs absolute audio positions (encoder_conf: "
                     "pos_enc_layer_type: abs_pos, selfattention_layer_type: selfattn); use "
-                    "mae_visible_only: false with rel_pos"
+                    "audio_visible_only: false with rel_pos"
                 )
             self.mae_decoder = mae_decoder
         if self.use_clr:
@@ -195,11 +202,11 @@ class AVPretrainModel(AbsESPnetModel):
 
     # ------------------------------------------------------------------------------------------- MAE
     def _mae_audio(self, feats: torch.Tensor, lengths: torch.Tensor) -> Tuple[Optional[torch.Tensor], AudioEncoding]:
-        enc = encode_audio(self.encoder, feats, lengths, self.mask_ratio, self.mae_visible_only)
+        enc = encode_audio(self.encoder, feats, lengths, self.mask_ratio, self.audio_visible_only)
         t_sub = enc.valid.size(1)
         if t_sub == 0 or not bool(enc.valid.any()):
             return None, enc
-        if self.mae_visible_only:
+        if self.audio_visible_only:
             pred = self.mae_decoder("audio", enc.out, (t_sub,), mask=enc.mask)
         else:
             pred = self.mae_decoder("audio", enc.out, (t_sub,), valid=enc.valid)
@@ -211,8 +218,8 @@ class AVPretrainModel(AbsESPnetModel):
         self, video: torch.Tensor, pixels: torch.Tensor, has: torch.Tensor
     ) -> Tuple[Optional[torch.Tensor], torch.Tensor, torch.Tensor]:
         """(Eq. 1 video term, encoder output [B, V|N, D], bool mask of its real tokens)."""
-        out, mask, grid = self.video_encoder.forward_masked(video, self.mask_ratio, self.mae_visible_only)
-        if self.mae_visible_only:
+        out, mask, grid = self.video_encoder.forward_masked(video, self.mask_ratio, self.video_visible_only)
+        if self.video_visible_only:
             pred = self.mae_decoder("video", out, grid, mask=mask)
         else:
             pred = self.mae_decoder("video", out, grid)
@@ -221,7 +228,7 @@ class AVPretrainModel(AbsESPnetModel):
             pixels, pe.patch_size, pe.tubelet_size, self.video_target_norm, self.video_mean, self.video_std
         )
         selected = (mask.masked if self.mae_loss_on == "masked" else mask.valid) & has[:, None]
-        visible = mask.keep_valid if self.mae_visible_only else mask.valid
+        visible = mask.keep_valid if self.video_visible_only else mask.valid
         return masked_mse(pred, target, selected), out, visible
 
     # ------------------------------------------------------------------------------------------- CLR

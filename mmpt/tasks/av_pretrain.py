@@ -19,7 +19,7 @@ Configuration (yaml or command line), besides espnet2's training options:
   (``conformer``: ``ConformerEncoder``); ``input_size`` (80) or a ``frontend`` / ``frontend_conf``;
   ``normalize`` / ``normalize_conf`` (``global_mvn`` with ``stats_file: .../feats_stats.npz``).
 - ``model_conf``: :class:`~mmpt.pretrain.av_model.AVPretrainModel` options (``pt_method: mae|clr|mae_clr``,
-  ``mask_ratio``, ``mae_visible_only``, ``mae_loss_on``, ``video_target_norm``, ``clr_form``, ``clr_dim``,
+  ``mask_ratio``, ``audio_visible_only``, ``video_visible_only``, ``mae_loss_on``, ``video_target_norm``, ``clr_form``, ``clr_dim``,
   ``clr_input``, ``temperature``, ``learnable_temperature``, ``max_audio_frames``).
 - ``video_encoder_conf``: :class:`~mmpt.nets.video_vit.VideoViT` (``image_size``, ``num_frames``,
   ``patch_size``, ``tubelet_size``, ``embed_dim``, ``depth``, ``num_heads``, ...); the preprocessor crops

@@ -89,12 +89,16 @@ def test_missing_modalities_give_nan_stats_and_a_zero_loss_that_reaches_every_pa
     assert math.isnan(stats["loss_mae_audio"]) and torch.isfinite(stats["loss_mae_video"])
 
 
-def test_zero_masking_mode_and_rel_pos():
+def test_masking_modes_and_rel_pos():
     with pytest.raises(ValueError, match="abs_pos"):
-        _model("mae", pos="rel_pos")
-    model = _model("mae", pos="rel_pos", mae_visible_only=False)
+        _model("mae", pos="rel_pos", audio_visible_only=True)
+    model = _model("mae", pos="rel_pos")  # default: zero-masked audio, any positional encoding
     _, stats, _ = model(**_batch())
     assert torch.isfinite(stats["loss"])
+    for audio, video in ((True, False), (False, False), (True, True)):
+        model = _model("mae", audio_visible_only=audio, video_visible_only=video)
+        _, stats, _ = model(**_batch())
+        assert torch.isfinite(stats["loss_mae_audio"]) and torch.isfinite(stats["loss_mae_video"])
 
 
 def test_loss_on_all_tokens_and_masked_clr_input():

@@ -181,3 +181,44 @@ def test_path_sh_without_venv(tmp_path: Path):
     res = run_script(["-c", f"set -e; . {TEMPLATE / 'common/path.sh'}; echo reached"], cwd=recipe)
     assert res.returncode != 0 and "reached" not in res.stdout
     assert f"bash {root}/tools/install.sh" in res.stderr
+
+
+# ----------------------------------------------------------------------------------- stages.sh run_training
+FAKE_TRAIN = """import os, sys
+from pathlib import Path
+out = Path(sys.argv[sys.argv.index("--output_dir") + 1])
+out.mkdir(parents=True, exist_ok=True)
+with open(out / "calls.txt", "a") as f:
+    f.write(("resumed" if (out / "checkpoint.pth").exists() else "fresh") + "\\n")
+(out / "checkpoint.pth").write_text("state")
+(out / "1epoch.pth").write_text("weights")
+sys.exit(int(os.environ.get("FAKE_RC", "0")))
+"""
+
+
+def test_run_training_resumes_only_a_training_of_the_same_inputs(tmp_path: Path):
+    (tmp_path / "fake_train.py").write_text(FAKE_TRAIN)
+    script = tmp_path / "train.sh"
+    script.write_text(f"""set -euo pipefail
+. {TEMPLATE / 'scripts/utils/log.sh'}
+nj=1; cmd_backend=local; ngpu=0; num_nodes=1
+. {TEMPLATE / 'scripts/utils/stages.sh'}
+run_training 6 fake_train exp/x "$1" --output_dir exp/x
+""")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+
+    def train(stamp: str, rc: int = 0) -> subprocess.CompletedProcess:
+        return subprocess.run(["bash", str(script), stamp], cwd=tmp_path, env={**env, "FAKE_RC": str(rc)},
+                              capture_output=True, text=True, timeout=60)
+
+    exp = tmp_path / "exp" / "x"
+    assert train("config A", rc=1).returncode != 0  # interrupted
+    assert train("config A").returncode == 0  # the same inputs: resumed
+    assert (exp / "calls.txt").read_text().split() == ["fresh", "resumed"]
+    res = train("config A")
+    assert "is trained (up to date" in res.stderr and len((exp / "calls.txt").read_text().split()) == 2
+    res = train("config B")  # other inputs: the old outputs go aside, the training starts over
+    assert res.returncode == 0 and "holds a training with other inputs" in res.stderr
+    assert (exp / "calls.txt").read_text().split() == ["fresh", "resumed", "fresh"]
+    stale = [p for p in exp.iterdir() if p.name.startswith("stale.")]
+    assert len(stale) == 1 and sorted(p.name for p in stale[0].iterdir()) == ["1epoch.pth", "checkpoint.pth", "train.log"]

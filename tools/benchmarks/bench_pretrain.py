@@ -153,8 +153,9 @@ def main() -> None:
         print("|---|---|---|")
         times = {}
         for visible_only in (True, False):
-            model, pre, optim = build(args.conf, "mae", ["--model_conf", f"mae_visible_only={str(visible_only).lower()}"],
-                                      device)
+            flag = str(visible_only).lower()
+            model, pre, optim = build(args.conf, "mae", ["--model_conf", f"audio_visible_only={flag}",
+                                                         "--model_conf", f"video_visible_only={flag}"], device)
             _, step_s, _ = time_steps(model, optim, pre, collate, samples, device, args.steps, args.warmup, args.amp)
             times[visible_only] = step_s
             label = "visible tokens only" if visible_only else "all tokens, masked ones zeroed"

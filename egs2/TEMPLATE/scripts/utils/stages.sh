@@ -129,7 +129,8 @@ pretrained_tag() {
 }
 
 # run_training STAGE MODULE EXP_DIR STAMP_INPUT ARGS...: espnet2 training (python -m MODULE ARGS) into
-# EXP_DIR, with --resume true (an interrupted run goes on from its last epoch). Skipped when
+# EXP_DIR, with --resume true (an interrupted run of the same inputs goes on from its last epoch; the
+# outputs of a run with other inputs are moved to EXP_DIR/stale.<time>/ first). Skipped when
 # EXP_DIR/.train.done holds the fingerprint of STAMP_INPUT and the training finished before.
 # One process for --ngpu 0/1; --ngpu N > 1: espnet2 spawns one process per GPU
 # (--multiprocessing_distributed true); --num_nodes M > 1: one srun task per node inside a Slurm
@@ -144,6 +145,20 @@ run_training() {
         return 0
     fi
     rm -f "${done_file}"
+    # --resume continues checkpoint.pth: only right when that training had the same inputs. Otherwise its
+    # outputs are moved aside and the training starts over (a changed config must not inherit old weights).
+    local stamp_file=${exp}/.train.stamp f stale
+    if [ -f "${exp}/checkpoint.pth" ] && [ "$(cat "${stamp_file}" 2>/dev/null)" != "${stamp}" ]; then
+        stale=${exp}/stale.$(date '+%Y%m%d%H%M%S')
+        log "Stage ${stage_no}: ${exp} holds a training with other inputs (config, data or options):" \
+            "moving its outputs to ${stale} and training from the start"
+        mkdir -p "${stale}"
+        for f in "${exp}"/*.pth "${exp}/train.log" "${exp}/images" "${exp}/tensorboard"; do
+            if [ -e "${f}" ] || [ -L "${f}" ]; then mv "${f}" "${stale}/"; fi
+        done
+    fi
+    mkdir -p "${exp}"
+    echo "${stamp}" > "${stamp_file}"
     local launcher=() dist=(--ngpu "${ngpu}")
     if [ "${ngpu}" -gt 1 ] || [ "${num_nodes}" -gt 1 ]; then
         dist+=(--multiprocessing_distributed true)
