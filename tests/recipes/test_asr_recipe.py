@@ -103,6 +103,15 @@ def test_ctc_on_frozen_pack(checkout: Path, venv: Path, corpus: Path):
     assert "is trained (up to date" in res.stderr and res.stdout.count(": up to date:") == 4
     assert not (exp / "3epoch.pth").exists()
 
+    # The pack rewritten in place (other weights, same path): the training starts over from the new one.
+    state = torch.load(pack / "model.pth")
+    torch.save({k: v + 1.0 if v.is_floating_point() else v for k, v in state.items()}, pack / "model.pth")
+    res = run_script([*args[:2], "6", "--stop_stage", "6", *args[5:]], cwd=recipe, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "holds a training with other inputs" in res.stderr
+    retrained = torch.load(exp / "2epoch.pth")
+    assert all(torch.equal(retrained[k], v + 1.0) for k, v in enc_state.items() if v.is_floating_point())
+
 
 def test_errors_name_the_missing_piece(checkout: Path, venv: Path):
     recipe = copy_recipe(checkout, RECIPE)

@@ -212,9 +212,10 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
     # The features and units travel with the model (mmpt-transcribe reads them beside config.yaml).
     cp "${fbank_conf}" "${asr_exp}/fbank.yaml"
     cp "${bpemodel}" "${asr_exp}/bpe.model"
-    train_stamp=$(cat "${asr_exp}/train.yaml" "${token_list}" \
+    pretrained_sum=$(pretrained_fingerprint "${pretrained_encoder}")
+    train_stamp=$({ [ -z "${pretrained_sum}" ] || echo "${pretrained_sum}"; cat "${asr_exp}/train.yaml" "${token_list}" \
         "${feats_dir}/${train_set}/feats.scp" "${feats_dir}/${valid_set}/feats.scp" \
-        "${feats_dir}/${train_set}/text" "${feats_dir}/${valid_set}/text" | sha256)
+        "${feats_dir}/${train_set}/text" "${feats_dir}/${valid_set}/text" ; } | sha256)
     # shellcheck disable=SC2086
     run_training 6 mmpt.bin.asr_train "${asr_exp}" "${train_stamp}" \
         --config "${asr_exp}/train.yaml" \

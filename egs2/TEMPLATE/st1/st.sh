@@ -267,9 +267,10 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
             --valid_shape_file "${stats_dir}/valid/src_text_shape.${src_token_tag}"
         )
     fi
-    train_stamp=$(cat "${st_exp}/train.yaml" "${tgt_token_dir}/tokens.txt" \
+    pretrained_sum=$(pretrained_fingerprint "${pretrained_encoder}")
+    train_stamp=$({ [ -z "${pretrained_sum}" ] || echo "${pretrained_sum}"; cat "${st_exp}/train.yaml" "${tgt_token_dir}/tokens.txt" \
         "${feats_dir}/${train_set}/feats.scp" "${feats_dir}/${valid_set}/feats.scp" \
-        "${feats_dir}/${train_set}/${tgt_text_name}" "${feats_dir}/${valid_set}/${tgt_text_name}" | sha256)
+        "${feats_dir}/${train_set}/${tgt_text_name}" "${feats_dir}/${valid_set}/${tgt_text_name}" ; } | sha256)
     # shellcheck disable=SC2086
     run_training 6 espnet2.bin.st_train "${st_exp}" "${train_stamp}" \
         --config "${st_exp}/train.yaml" \

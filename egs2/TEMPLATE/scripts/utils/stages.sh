@@ -188,6 +188,26 @@ run_training() {
     echo "${stamp}" > "${done_file}"
 }
 
+# pretrained_fingerprint PATH: the sha256 of the weights and statistics of the pre-trained encoder PATH
+# (a pack, an espnet2 experiment dir or a .pth; nothing for ""), for the training fingerprints: a pack
+# rewritten in place must retrain what was initialised from it.
+pretrained_fingerprint() {
+    [ -n "$1" ] || return 0
+    python - "$1" <<'PY'
+import sys
+from mmpt.asr.pack import sha256_file
+from mmpt.asr.pretrained import load_pretrained
+from mmpt.data.errors import DataError
+try:
+    p = load_pretrained(sys.argv[1])
+except DataError as exc:
+    sys.exit(f"Error: {exc}")
+print(sha256_file(p.model_path))
+if p.stats_file:
+    print(sha256_file(p.stats_file))
+PY
+}
+
 # pick_model EXP NAME: EXP/NAME when it exists, else the preferred model file of EXP.
 pick_model() {
     local exp=$1 name=$2
