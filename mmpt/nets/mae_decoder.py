@@ -25,6 +25,9 @@ class SharedMAEDecoder(nn.Module):
         modalities: ``name -> (encoder output size, target size)``, e.g.
             ``{"audio": (256, 320), "video": (768, 1536)}``.
         hidden_size, depth, num_heads, mlp_ratio, dropout: the shared blocks (paper: 512, 4 blocks).
+        mask_token_modalities: the modalities decoded from visible tokens only, which need a mask token
+            (None: all). A modality whose encoder sees every token (masked ones zeroed) must not get one:
+            a parameter that never receives a gradient stalls DistributedDataParallel.
     """
 
     def __init__(
@@ -35,6 +38,7 @@ class SharedMAEDecoder(nn.Module):
         num_heads: int = 16,
         mlp_ratio: float = 4.0,
         dropout: float = 0.0,
+        mask_token_modalities: Optional[Sequence[str]] = None,
     ):
         super().__init__()
         if not modalities:
@@ -42,7 +46,11 @@ class SharedMAEDecoder(nn.Module):
         self.hidden_size = hidden_size
         self.in_proj = nn.ModuleDict({m: nn.Linear(int(d_in), hidden_size) for m, (d_in, _) in modalities.items()})
         self.out_proj = nn.ModuleDict({m: nn.Linear(hidden_size, int(d_out)) for m, (_, d_out) in modalities.items()})
-        self.mask_token = nn.ParameterDict({m: nn.Parameter(torch.zeros(hidden_size)) for m in modalities})
+        tokens = list(modalities) if mask_token_modalities is None else list(mask_token_modalities)
+        unknown = sorted(set(tokens) - set(modalities))
+        if unknown:
+            raise ValueError(f"mask_token_modalities {unknown} are not decoder modalities {sorted(modalities)}")
+        self.mask_token = nn.ParameterDict({m: nn.Parameter(torch.zeros(hidden_size)) for m in tokens})
         self.blocks = TransformerStack(hidden_size, depth, num_heads, mlp_ratio, dropout)
         init_vit_weights(self)
         for token in self.mask_token.values():
@@ -73,6 +81,9 @@ class SharedMAEDecoder(nn.Module):
             raise KeyError(f"the MAE decoder has no {modality!r} head (has {sorted(self.in_proj)})")
         h = self.in_proj[modality](x)
         if mask is not None:
+            if modality not in self.mask_token:
+                raise ValueError(f"the MAE decoder has no {modality!r} mask token for visible-only input "
+                                 f"(mask_token_modalities: {sorted(self.mask_token)})")
             h = scatter_visible(h, mask, self.mask_token[modality])
             valid = mask.valid
         n = 1

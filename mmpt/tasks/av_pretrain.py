@@ -215,6 +215,9 @@ class AVPretrainTask(AbsTask):
         if model_conf["pt_method"] in ("mae", "mae_clr"):
             decoder_conf = dict(args.mae_decoder_conf or {})
             decoder_conf.pop("modalities", None)
+            decoder_conf["mask_token_modalities"] = [
+                m for m in ("audio", "video") if model_conf[f"{m}_visible_only"]
+            ]
             mae_decoder = SharedMAEDecoder(mae_target_sizes(encoder, input_size, video_encoder), **decoder_conf)
 
         model = AVPretrainModel(

@@ -35,3 +35,14 @@ def test_visible_tokens_are_scattered_back_with_mask_tokens():
     assert torch.allclose(out, dec("audio", vis2, (10,), mask=mask), atol=1e-5)
     with pytest.raises(ValueError):
         dec("audio", torch.randn(2, 9, 12), (10,))
+
+
+def test_mask_tokens_only_for_visible_only_modalities():
+    dec = SharedMAEDecoder({"audio": (12, 20), "video": (24, 48)}, hidden_size=16, depth=1, num_heads=4,
+                           mask_token_modalities=["video"])
+    assert set(dec.mask_token) == {"video"}
+    mask = random_token_mask(torch.ones(1, 10, dtype=torch.bool), 0.6)
+    with pytest.raises(ValueError, match="no 'audio' mask token"):
+        dec("audio", torch.randn(1, mask.ids_keep.size(1), 12), (10,), mask=mask)
+    with pytest.raises(ValueError, match="text"):
+        SharedMAEDecoder({"audio": (12, 20)}, hidden_size=16, depth=1, num_heads=4, mask_token_modalities=["text"])

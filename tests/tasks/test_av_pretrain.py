@@ -178,6 +178,26 @@ def test_task_data_names_and_bad_options():
         AVPretrainTask.build_model(args)
 
 
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("audio_visible_only", [False, True])
+def test_every_parameter_gets_a_gradient_from_a_full_batch(method, audio_visible_only):
+    """DistributedDataParallel (find_unused_parameters false) needs a gradient on every parameter: a
+    parameter the forward never uses (e.g. a mask token of an encoder that sees every token) makes the
+    ranks disagree on the collectives and the run abort."""
+    conf = ["--config", str(CPU_CONF / f"{method}.yaml"), "--video_encoder_conf", "image_size=32",
+            "--model_conf", f"audio_visible_only={str(audio_visible_only).lower()}"]
+    if audio_visible_only:  # needs absolute positions
+        conf += ["--encoder_conf", "pos_enc_layer_type=abs_pos", "--encoder_conf", "selfattention_layer_type=selfattn"]
+    model = AVPretrainTask.build_model(AVPretrainTask.get_parser().parse_args(conf))
+    g = torch.Generator().manual_seed(0)
+    loss, _, _ = model(speech=torch.randn(3, 120, 80, generator=g), speech_lengths=torch.tensor([120, 100, 90]),
+                       video=torch.randint(0, 256, (3, 16, 32, 32, 3), generator=g, dtype=torch.uint8),
+                       video_lengths=torch.tensor([16, 16, 12]))
+    loss.backward()
+    missing = [n for n, p in model.named_parameters() if p.requires_grad and p.grad is None]
+    assert not missing
+
+
 @pytest.mark.parametrize("modality", ["speech", "video"])
 def test_single_modality_data(av_corpus, modality):
     """A set without video.scp (or without feats.scp) trains the other side only."""
