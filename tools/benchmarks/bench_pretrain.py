@@ -11,6 +11,10 @@ random resized crop, flip) and espnet2's ``CommonCollateFn``, then the model tra
 
 * clips/s and audio-seconds/s of the whole step (data preparation + training step), and the share of
   the data preparation (which runs in DataLoader workers in real training, so this is a lower bound);
+* the model FLOPs of one training step (forward + backward, counted by ``torch.utils.flop_counter``:
+  matmuls, convolutions, attention), the achieved TFLOP/s and, given the accelerator's peak
+  (``--peak_tflops``; known for H100/H200: 989 dense bf16), the model FLOP utilisation (MFU);
+* on CUDA, the peak GPU memory;
 * MAE with visible-only encoding vs zero-masking (all tokens encoded): training step time and ratio.
 
 Figures are the median over ``--steps`` timed steps after ``--warmup`` untimed ones. CPU figures use
@@ -24,7 +28,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -69,6 +73,32 @@ def prepare(pre, collate, samples) -> Tuple[Dict[str, torch.Tensor], float]:
     return batch, float(batch["speech_lengths"].sum()) / 100.0
 
 
+PEAK_BF16_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0}  # dense, no sparsity
+
+
+def peak_tflops(device: str) -> Optional[float]:
+    """The dense bf16 peak of a known CUDA device, else None."""
+    if not device.startswith("cuda"):
+        return None
+    name = torch.cuda.get_device_name(torch.device(device))
+    return next((v for k, v in PEAK_BF16_TFLOPS.items() if k in name), None)
+
+
+def step_flops(model, pre, collate, samples, device: str, amp: bool) -> int:
+    """Model FLOPs of one training step (forward + backward) on a batch of ``samples``."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    batch, _ = prepare(pre, collate, samples)
+    batch = {k: v.to(device) for k, v in batch.items()}
+    counter = FlopCounterMode(display=False)
+    with counter:
+        with torch.autocast(device_type=device.split(":")[0], dtype=torch.bfloat16, enabled=amp):
+            loss, _, _ = model(**batch)
+        loss.backward()
+    model.zero_grad(set_to_none=True)
+    return counter.get_total_flops()
+
+
 def sync(device: str) -> None:
     if device.startswith("cuda"):
         torch.cuda.synchronize()
@@ -109,6 +139,8 @@ def main() -> None:
     parser.add_argument("--clip_frames", type=int, default=100, help="frames of each source clip")
     parser.add_argument("--clip_size", default=None, help="HxW of the source clips (cpu: 96x128, paper: 256x340)")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--peak_tflops", type=float, default=None,
+                        help="the device's peak TFLOP/s for the MFU column (default: known CUDA devices)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     torch.set_num_threads(args.threads)
@@ -122,29 +154,36 @@ def main() -> None:
     print(f"# bench_pretrain: conf={args.conf} device={device} ({name}) batch={args.batch_size} "
           f"amp={args.amp} steps={args.steps} (median) source clips {args.clip_frames}x{clip_hw[0]}x{clip_hw[1]}")
 
+    peak = args.peak_tflops if args.peak_tflops is not None else peak_tflops(device)
     rows = []
     for method in args.methods:
         model, pre, optim = build(args.conf, method, [], device)
         params = sum(p.numel() for p in model.parameters()) / 1e6
+        flops = step_flops(model, pre, collate, samples, device, args.amp)
         data_s, step_s, audio_s = time_steps(model, optim, pre, collate, samples, device, args.steps, args.warmup,
                                              args.amp)
         total = data_s + step_s
-        rows.append((method, params, args.batch_size / total, audio_s / total, args.batch_size / step_s,
-                     audio_s / step_s, 100 * data_s / total))
+        tflops = flops / step_s / 1e12
+        cells = [method, f"{params:.1f}", f"{args.batch_size / total:.2f}", f"{audio_s / total:.1f}",
+                 f"{args.batch_size / step_s:.2f}", f"{audio_s / step_s:.1f}", f"{100 * data_s / total:.0f} %",
+                 f"{flops / 1e12:.3f}", f"{tflops:.3f}"]
+        if peak is not None:
+            cells.append(f"{100 * tflops / peak:.1f} %")
         if device.startswith("cuda"):
-            rows[-1] += (torch.cuda.max_memory_allocated() / 2**30,)
+            cells.append(f"{torch.cuda.max_memory_allocated() / 2**30:.1f}")
             torch.cuda.reset_peak_memory_stats()
+        rows.append(cells)
         del model, optim
     print()
-    head = "| method | params (M) | clips/s | audio s/s | clips/s (train step only) | audio s/s (train step only) | data prep share |"
+    head = ("| method | params (M) | clips/s | audio s/s | clips/s (train step only) | audio s/s (train step only) "
+            "| data prep share | TFLOP per step | TFLOP/s |")
+    if peak is not None:
+        head += f" MFU (peak {peak:g} TFLOP/s) |"
     if device.startswith("cuda"):
         head += " peak GPU mem (GiB) |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
-    for r in rows:
-        cells = [r[0], f"{r[1]:.1f}", f"{r[2]:.2f}", f"{r[3]:.1f}", f"{r[4]:.2f}", f"{r[5]:.1f}", f"{r[6]:.0f} %"]
-        if len(r) > 7:
-            cells.append(f"{r[7]:.1f}")
+    for cells in rows:
         print("| " + " | ".join(cells) + " |")
 
     if "mae" in args.methods:
