@@ -22,7 +22,7 @@ DistributedDataParallel still sees a gradient for every parameter. Stats always 
 from __future__ import annotations
 
 import logging
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -54,6 +54,11 @@ def stat_keys(pt_method: str) -> Tuple[str, ...]:
     if pt_method in ("clr", "mae_clr"):
         keys += ["loss_clr", "clr_acc"]
     return tuple(keys)
+
+
+def mask_token_modalities(audio_visible_only: bool, video_visible_only: bool) -> List[str]:
+    """The modalities whose MAE decoder input is visible tokens only: the ones that need a mask token."""
+    return [m for m, visible_only in (("audio", audio_visible_only), ("video", video_visible_only)) if visible_only]
 
 
 def mae_target_sizes(encoder: nn.Module, input_size: int, video_encoder: VideoViT) -> Dict[str, Tuple[int, int]]:
@@ -148,6 +153,14 @@ class AVPretrainModel(AbsESPnetModel):
                     "model_conf.audio_visible_only: true needs absolute audio positions (encoder_conf: "
                     "pos_enc_layer_type: abs_pos, selfattention_layer_type: selfattn); use "
                     "audio_visible_only: false with rel_pos"
+                )
+            needed = mask_token_modalities(audio_visible_only, video_visible_only)
+            if sorted(mae_decoder.mask_token) != sorted(needed):
+                raise ValueError(
+                    f"the MAE decoder has mask tokens for {sorted(mae_decoder.mask_token)}, this model needs them "
+                    f"for {sorted(needed)} (audio_visible_only={audio_visible_only}, video_visible_only="
+                    f"{video_visible_only}); an unused one gets no gradient and stalls DistributedDataParallel: "
+                    "build the decoder with mask_token_modalities=mask_token_modalities(...)"
                 )
             self.mae_decoder = mae_decoder
         if self.use_clr:

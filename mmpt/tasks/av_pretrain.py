@@ -55,7 +55,7 @@ from espnet2.utils.types import int_or_none, str2bool, str_or_none
 
 from mmpt.nets.mae_decoder import SharedMAEDecoder
 from mmpt.nets.video_vit import VideoViT
-from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes
+from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities
 from mmpt.pretrain.av_preprocessor import AVPreprocessor
 
 logger = logging.getLogger(__name__)
@@ -215,9 +215,9 @@ class AVPretrainTask(AbsTask):
         if model_conf["pt_method"] in ("mae", "mae_clr"):
             decoder_conf = dict(args.mae_decoder_conf or {})
             decoder_conf.pop("modalities", None)
-            decoder_conf["mask_token_modalities"] = [
-                m for m in ("audio", "video") if model_conf[f"{m}_visible_only"]
-            ]
+            decoder_conf["mask_token_modalities"] = mask_token_modalities(
+                model_conf["audio_visible_only"], model_conf["video_visible_only"]
+            )
             mae_decoder = SharedMAEDecoder(mae_target_sizes(encoder, input_size, video_encoder), **decoder_conf)
 
         model = AVPretrainModel(

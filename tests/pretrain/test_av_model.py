@@ -6,7 +6,7 @@ from espnet2.asr.encoder.conformer_encoder import ConformerEncoder
 
 from mmpt.nets.mae_decoder import SharedMAEDecoder
 from mmpt.nets.video_vit import VideoViT
-from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, stat_keys
+from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities, stat_keys
 
 
 def _model(pt_method="mae", pos="abs_pos", **kw):
@@ -17,7 +17,9 @@ def _model(pt_method="mae", pos="abs_pos", **kw):
     video = VideoViT(image_size=32, num_frames=4, patch_size=16, tubelet_size=2, embed_dim=24, depth=1, num_heads=2)
     decoder = None
     if pt_method != "clr":
-        decoder = SharedMAEDecoder(mae_target_sizes(encoder, 80, video), hidden_size=16, depth=1, num_heads=2)
+        tokens = mask_token_modalities(kw.get("audio_visible_only", False), kw.get("video_visible_only", True))
+        decoder = SharedMAEDecoder(mae_target_sizes(encoder, 80, video), hidden_size=16, depth=1, num_heads=2,
+                                   mask_token_modalities=tokens)
     return AVPretrainModel(encoder, video, mae_decoder=decoder, pt_method=pt_method, clr_dim=16, **kw)
 
 
@@ -113,3 +115,14 @@ def test_only_the_audio_encoder_is_named_encoder():
     top = {name.split(".")[0] for name, _ in model.state_dict().items()}
     assert "encoder" in top
     assert not [t for t in top if t.startswith("encoder") and t != "encoder"]  # init_param prefix matching
+
+
+def test_decoder_mask_tokens_must_match_the_visible_only_modalities():
+    """A mask token of a modality that is not decoded from visible tokens would never get a gradient."""
+    encoder = ConformerEncoder(input_size=80, output_size=32, attention_heads=2, linear_units=64, num_blocks=1)
+    video = VideoViT(image_size=32, num_frames=4, patch_size=16, tubelet_size=2, embed_dim=24, depth=1, num_heads=2)
+    decoder = SharedMAEDecoder(mae_target_sizes(encoder, 80, video), hidden_size=16, depth=1, num_heads=2)
+    with pytest.raises(ValueError, match="mask tokens for \\['audio', 'video'\\], this model needs them for \\['video'\\]"):
+        AVPretrainModel(encoder, video, mae_decoder=decoder, pt_method="mae")
+    assert mask_token_modalities(False, True) == ["video"]
+    assert mask_token_modalities(True, True) == ["audio", "video"]

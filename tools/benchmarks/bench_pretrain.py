@@ -13,7 +13,7 @@ random resized crop, flip) and espnet2's ``CommonCollateFn``, then the model tra
   the data preparation (which runs in DataLoader workers in real training, so this is a lower bound);
 * the model FLOPs of one training step (forward + backward, counted by ``torch.utils.flop_counter``:
   matmuls, convolutions, attention), the achieved TFLOP/s and, given the accelerator's peak
-  (``--peak_tflops``; known for H100/H200: 989 dense bf16), the model FLOP utilisation (MFU);
+  (``--peak_tflops``; with ``--amp``, known for H100/H200: 989 dense bf16), the model FLOP utilisation;
 * on CUDA, the peak GPU memory;
 * MAE with visible-only encoding vs zero-masking (all tokens encoded): training step time and ratio.
 
@@ -76,9 +76,9 @@ def prepare(pre, collate, samples) -> Tuple[Dict[str, torch.Tensor], float]:
 PEAK_BF16_TFLOPS = {"H100": 989.0, "H200": 989.0, "A100": 312.0}  # dense, no sparsity
 
 
-def peak_tflops(device: str) -> Optional[float]:
-    """The dense bf16 peak of a known CUDA device, else None."""
-    if not device.startswith("cuda"):
+def peak_tflops(device: str, amp: bool) -> Optional[float]:
+    """The dense bf16 peak of a known CUDA device when the step runs in bf16 (``--amp``), else None."""
+    if not (amp and device.startswith("cuda")):
         return None
     name = torch.cuda.get_device_name(torch.device(device))
     return next((v for k, v in PEAK_BF16_TFLOPS.items() if k in name), None)
@@ -140,7 +140,7 @@ def main() -> None:
     parser.add_argument("--clip_size", default=None, help="HxW of the source clips (cpu: 96x128, paper: 256x340)")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--peak_tflops", type=float, default=None,
-                        help="the device's peak TFLOP/s for the MFU column (default: known CUDA devices)")
+                        help="the device's peak TFLOP/s for the MFU column (default with --amp: known CUDA devices' bf16 peak)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     torch.set_num_threads(args.threads)
@@ -154,7 +154,7 @@ def main() -> None:
     print(f"# bench_pretrain: conf={args.conf} device={device} ({name}) batch={args.batch_size} "
           f"amp={args.amp} steps={args.steps} (median) source clips {args.clip_frames}x{clip_hw[0]}x{clip_hw[1]}")
 
-    peak = args.peak_tflops if args.peak_tflops is not None else peak_tflops(device)
+    peak = args.peak_tflops if args.peak_tflops is not None else peak_tflops(device, args.amp)
     rows = []
     for method in args.methods:
         model, pre, optim = build(args.conf, method, [], device)
