@@ -149,10 +149,9 @@ run_training() {
     # outputs are moved aside and the training starts over (a changed config must not inherit old weights).
     local stamp_file=${exp}/.train.stamp f stale
     if [ -f "${exp}/checkpoint.pth" ] && [ "$(cat "${stamp_file}" 2>/dev/null)" != "${stamp}" ]; then
-        stale=${exp}/stale.$(date '+%Y%m%d%H%M%S')
+        stale=$(mktemp -d "${exp}/stale.$(date '+%Y%m%d%H%M%S').XXXX")  # unique: never overwrites an older one
         log "Stage ${stage_no}: ${exp} holds a training with other inputs (config, data or options):" \
             "moving its outputs to ${stale} and training from the start"
-        mkdir -p "${stale}"
         for f in "${exp}"/*.pth "${exp}/train.log" "${exp}/images" "${exp}/tensorboard"; do
             if [ -e "${f}" ] || [ -L "${f}" ]; then mv "${f}" "${stale}/"; fi
         done
