@@ -8,6 +8,7 @@
 #   ./run_all.sh --grid paper             # the paper's grid: {mae,clr,mae_clr} x {lrs3,voxceleb2,kinetics600}
 #                                         # x {de,it,nl} (Table 1 and Figure 2; many hours on a CPU)
 #   ./run_all.sh --pt_methods "mae clr" --pt_corpora "lrs3 kinetics600" --mid_langs "it nl"   # any sub-grid
+#   ./run_all.sh --mid_tasks st           # mid-training by translation alone (the paper's objective)
 #   ./run_all.sh --stage 2 --stop_stage 2 # only the LibriSpeech data/feature stages
 #   ./run_all.sh --db /data/corpora ...   # a directory with the REAL corpora in the embedded corpus's
 #                                         # arrangement (<db>/librispeech/LibriSpeech, <db>/must_c/en-de, ...)
@@ -19,7 +20,8 @@
 #   2  egs2/librispeech/asr1 stages 1-3: data prep, fbank dump, CMVN statistics
 #   3  pre-training: egs2/<corpus>/pt1 for every corpus of --pt_corpora and method of --pt_methods, packed
 #   4  mid-training: egs2/must_c/st1, en-<lang> speech translation from every pre-training pack, for every
-#      language of --mid_langs
+#      language of --mid_langs and objective of --mid_tasks: st (translation alone, the paper) and st_ctc
+#      (translation + CTC on the English source, asr_weight 0.3, as ESPnet's MuST-C ST recipes train)
 #   5  fine-tuning: egs2/librispeech/asr1, CTC on the frozen encoder: the baseline (the same model, encoder
 #      trained from scratch), every pre-trained encoder, every pre-trained + mid-trained encoder
 #   6  Table 1: WER on test-clean / test-other and the relative improvements -> exp/run_all/RESULTS.md
@@ -43,6 +45,7 @@ grid=                   # paper: every method, pre-training corpus and mid-train
 pt_methods=mae          # any of mae clr mae_clr
 pt_corpora=lrs3         # any of lrs3 voxceleb2 kinetics600
 mid_langs=it            # any of de it nl
+mid_tasks="st st_ctc"   # any of st (translation) st_ctc (translation + source-language CTC)
 conf_scale=cpu          # cpu | paper (the paper's model sizes: for GPUs)
 ngpu=0
 pt_args=                # extra espnet2 options of every pre-training, e.g. "--max_epoch 5"
@@ -52,15 +55,16 @@ superb_tasks="ks ic pr sd"
 superb_args=            # extra s3prl overrides of every SUPERB task (",,"-separated)
 help_message="Usage: $0 [--stage N] [--stop_stage M] [--preset tiny|mini|small] [--seed N] [--nj N] [--db DIR]
   [--synth true|false] [--grid paper] [--pt_methods \"mae clr mae_clr\"] [--pt_corpora \"lrs3 voxceleb2 kinetics600\"]
-  [--mid_langs \"de it nl\"] [--conf_scale cpu|paper] [--ngpu N] [--pt_args ...] [--st_args ...] [--asr_args ...]
-  [--superb_tasks \"ks ic pr sd\"] [--superb_args ...]"
+  [--mid_langs \"de it nl\"] [--mid_tasks \"st st_ctc\"] [--conf_scale cpu|paper] [--ngpu N] [--pt_args ...]
+  [--st_args ...] [--asr_args ...] [--superb_tasks \"ks ic pr sd\"] [--superb_args ...]"
 
 main_root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "${main_root}/egs2/TEMPLATE/scripts/utils/parse_options.sh"
 
 case "${grid}" in
     "") ;;
-    paper) pt_methods="mae clr mae_clr"; pt_corpora="lrs3 voxceleb2 kinetics600"; mid_langs="de it nl" ;;
+    paper) pt_methods="mae clr mae_clr"; pt_corpora="lrs3 voxceleb2 kinetics600"; mid_langs="de it nl"
+           mid_tasks=st ;;
     *) log "Error: --grid must be paper (or empty), got '${grid}'"; exit 2 ;;
 esac
 # check_list NAME ALLOWED...: every word of ${NAME} is one of ALLOWED, and there is at least one.
@@ -75,6 +79,7 @@ check_list() {
 check_list pt_methods mae clr mae_clr
 check_list pt_corpora lrs3 voxceleb2 kinetics600
 check_list mid_langs de it nl
+check_list mid_tasks st st_ctc
 case "${conf_scale}" in
     cpu|paper) ;;
     *) log "Error: --conf_scale must be cpu or paper, got '${conf_scale}'"; exit 2 ;;
@@ -93,15 +98,30 @@ greedy=conf/decode_asr_greedy.yaml
 declare -A corpus_label=([lrs3]=LRS3 [voxceleb2]=VC2 [kinetics600]=K600)
 # The names every stage agrees on (they are also the recipes' experiment names):
 pt_pack() { echo "${egs}/$1/pt1/exp/pt_$2_${conf_scale}/packed"; }      # CORPUS METHOD
-st_tag() { echo "$1_$2_$3"; }                                           # CORPUS METHOD LANG
-st_pack() { echo "${egs}/must_c/st1/exp/st_$(st_tag "$@")/packed"; }    # CORPUS METHOD LANG
+declare -A task_suffix=([st]="" [st_ctc]=_srcctc) task_label=([st]=ST [st_ctc]=ST+CTC)
+st_tag() { echo "$1_$2_$3${task_suffix[$4]}"; }                         # CORPUS METHOD LANG TASK
+st_pack() { echo "${egs}/must_c/st1/exp/st_$(st_tag "$@")/packed"; }    # CORPUS METHOD LANG TASK
 pt_name() { echo "${2^^} (${corpus_label[$1]})"; }                       # CORPUS METHOD
-st_name() { echo "$(pt_name "$1" "$2") + ST en-$3"; }                   # CORPUS METHOD LANG
+st_name() { echo "$(pt_name "$1" "$2") + ${task_label[$4]} en-$3"; }    # CORPUS METHOD LANG TASK
+# The st.sh options of a mid-training objective.
+st_task_args() {
+    case "$1" in
+        st) echo "--use_src_text false" ;;
+        st_ctc) echo "--use_src_text true" ;;
+    esac
+}
+st_task_train_args() {
+    case "$1" in
+        st) echo "" ;;
+        st_ctc) echo "--model_conf asr_weight=0.3 --model_conf mtlalpha=1.0" ;;
+    esac
+}
 first_corpus=${pt_corpora%% *}
 random_pack="${egs}/${first_corpus}/pt1/exp/random_init_${conf_scale}/packed"
 
 t_start=$(date +%s)
-log "Grid: pre-training ${pt_methods} on ${pt_corpora}; mid-training en-{${mid_langs// /,}}; scale ${conf_scale}"
+log "Grid: pre-training ${pt_methods} on ${pt_corpora}; mid-training (${mid_tasks}) en-{${mid_langs// /,}};" \
+    "scale ${conf_scale}"
 if [ "${stage}" -le 0 ] && [ "${stop_stage}" -ge 0 ]; then
     log "Stage 0: install (tools/install.sh)"
     bash "${main_root}/tools/install.sh"
@@ -131,11 +151,15 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
     for corpus in ${pt_corpora}; do
         for method in ${pt_methods}; do
             for lang in ${mid_langs}; do
-                log "Stage 4: en-${lang} mid-training (egs2/must_c/st1) of $(pt_name "${corpus}" "${method}")" \
-                    "-> $(st_pack "${corpus}" "${method}" "${lang}")"
-                (cd "${egs}/must_c/st1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" --tgt_lang "${lang}" \
-                    --pretrained_encoder "$(pt_pack "${corpus}" "${method}")" \
-                    --st_tag "$(st_tag "${corpus}" "${method}" "${lang}")" --st_args "${st_args}")
+                for task in ${mid_tasks}; do
+                    log "Stage 4: en-${lang} mid-training (${task}, egs2/must_c/st1) of" \
+                        "$(pt_name "${corpus}" "${method}") -> $(st_pack "${corpus}" "${method}" "${lang}" "${task}")"
+                    # shellcheck disable=SC2046
+                    (cd "${egs}/must_c/st1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" --tgt_lang "${lang}" \
+                        --pretrained_encoder "$(pt_pack "${corpus}" "${method}")" $(st_task_args "${task}") \
+                        --st_tag "$(st_tag "${corpus}" "${method}" "${lang}" "${task}")" \
+                        --st_args "$(st_task_train_args "${task}") ${st_args}")
+                done
             done
         done
     done
@@ -149,9 +173,11 @@ for corpus in ${pt_corpora}; do
         table_rows+=("$(pt_name "${corpus}" "${method}")=${asr_exp}/asr_${corpus}_${method}")
         superb_rows+=("$(pt_name "${corpus}" "${method}")=${corpus}_pt_${method}_${conf_scale}")
         for lang in ${mid_langs}; do
-            tag=$(st_tag "${corpus}" "${method}" "${lang}")
-            table_rows+=("$(st_name "${corpus}" "${method}" "${lang}")=${asr_exp}/asr_${tag}")
-            superb_rows+=("$(st_name "${corpus}" "${method}" "${lang}")=must_c_st_${tag}")
+            for task in ${mid_tasks}; do
+                tag=$(st_tag "${corpus}" "${method}" "${lang}" "${task}")
+                table_rows+=("$(st_name "${corpus}" "${method}" "${lang}" "${task}")=${asr_exp}/asr_${tag}")
+                superb_rows+=("$(st_name "${corpus}" "${method}" "${lang}" "${task}")=must_c_st_${tag}")
+            done
         done
     done
 done
@@ -166,9 +192,12 @@ if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
             log "Stage 5: CTC fine-tuning on the frozen encoder of $(pt_name "${corpus}" "${method}")"
             asr --asr_tag "${corpus}_${method}" --pretrained_encoder "$(pt_pack "${corpus}" "${method}")"
             for lang in ${mid_langs}; do
-                log "Stage 5: CTC fine-tuning on the frozen encoder of $(st_name "${corpus}" "${method}" "${lang}")"
-                asr --asr_tag "$(st_tag "${corpus}" "${method}" "${lang}")" \
-                    --pretrained_encoder "$(st_pack "${corpus}" "${method}" "${lang}")"
+                for task in ${mid_tasks}; do
+                    log "Stage 5: CTC fine-tuning on the frozen encoder of" \
+                        "$(st_name "${corpus}" "${method}" "${lang}" "${task}")"
+                    asr --asr_tag "$(st_tag "${corpus}" "${method}" "${lang}" "${task}")" \
+                        --pretrained_encoder "$(st_pack "${corpus}" "${method}" "${lang}" "${task}")"
+                done
             done
         done
     done
@@ -193,7 +222,9 @@ if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
     for corpus in ${pt_corpora}; do
         for method in ${pt_methods}; do
             packs+=("$(pt_pack "${corpus}" "${method}")")
-            for lang in ${mid_langs}; do packs+=("$(st_pack "${corpus}" "${method}" "${lang}")"); done
+            for lang in ${mid_langs}; do
+                for task in ${mid_tasks}; do packs+=("$(st_pack "${corpus}" "${method}" "${lang}" "${task}")"); done
+            done
         done
     done
     for pack in "${packs[@]}"; do

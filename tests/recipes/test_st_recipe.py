@@ -1,6 +1,7 @@
 """egs2/must_c/st1 stages 1-9 on the tiny embedded MuST-C: mid-training a pre-trained encoder on ST."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,26 @@ def test_mid_training_from_pack(checkout: Path, venv: Path, corpus: Path):
     asr_cfg = make_train_config(asr_conf, pretrained=mid, freeze_encoder=True, fbank_conf=recipe / "conf/fbank.yaml")
     assert asr_cfg["encoder_conf"] == TINY_ENCODER and asr_cfg["freeze_param"] == ["encoder"]
     assert asr_cfg["normalize_conf"]["stats_file"] == str((exp / "packed" / "feats_stats.npz").resolve())
+
+    # Source-language CTC as an auxiliary loss (--use_src_text true, asr_weight > 0): the source text is
+    # read, the CTC loss is reported, and its gradient reaches the encoder.
+    args = ["run.sh", "--stage", "5", "--stop_stage", "6", *COMMON, "--st_config", "conf/train_test.yaml",
+            "--pretrained_encoder", "pt_exp/packed", "--use_src_text", "true", "--st_tag", "src_ctc",
+            "--st_args", "--max_epoch 1 --model_conf asr_weight=0.3 --model_conf mtlalpha=1.0"]
+    res = run_script(args, cwd=recipe, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-5000:]
+    ctc_exp = recipe / "exp" / "st_src_ctc"
+    cfg = yaml.safe_load((ctc_exp / "config.yaml").read_text())
+    assert cfg["model_conf"]["asr_weight"] == 0.3 and cfg["model_conf"]["mtlalpha"] == 1.0
+    assert any(path.endswith("text.lc.rm.en") and name == "src_text"
+               for path, name, _ in cfg["train_data_path_and_name_and_type"])
+    losses = re.findall(r"loss_asr=([0-9.e+-]+)", (ctc_exp / "train.log").read_text())
+    assert losses and all(float(x) > 0 for x in losses)
+    with_ctc = torch.load(ctc_exp / "1epoch.pth")
+    assert "ctc.ctc_lo.weight" in with_ctc and not any(k.startswith("ctc.") for k in trained)
+    # Same seed, initialisation and batches as the pure-translation run: only the CTC loss can make the
+    # encoders differ.
+    assert any(not torch.equal(with_ctc[k], trained[k]) for k in enc_state if ".running_" not in k)
 
 
 def test_run_sh_checks_the_language(checkout: Path):
