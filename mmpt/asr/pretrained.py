@@ -134,7 +134,7 @@ def resolve_stats_file(stats: str, config_path: Path) -> Optional[Path]:
     working directory), relative to the config's directory or to the recipe directory two levels above it
     (``exp/<name>/config.yaml``), else ``feats_stats.npz`` beside the config (a moved pack)."""
     p = Path(stats)
-    here = config_path.parent
+    here = config_path.resolve().parent  # resolved: the recipe directory of a relative "exp/x" is not "."
     candidates = [p] if p.is_absolute() else [p, here / p, here.parent.parent / p]
     candidates.append(here / PACK_STATS)
     for c in candidates:

@@ -158,7 +158,7 @@ def test_train_config_from_scratch(tmp_path: Path, exp_dir: Path, caplog):
     assert out.read_text().startswith("# header line\n") and yaml.safe_load(out.read_text()) == cfg
 
 
-def test_make_train_config_cli(tmp_path: Path, exp_dir: Path, capsys):
+def test_make_train_config_cli(tmp_path: Path, exp_dir: Path, capsys, monkeypatch):
     base = tmp_path / "base.yaml"
     base.write_text(yaml.safe_dump(BASE))
     out = tmp_path / "exp" / "train.yaml"
@@ -168,6 +168,10 @@ def test_make_train_config_cli(tmp_path: Path, exp_dir: Path, capsys):
     assert "2 tensors in" in capsys.readouterr().out
     cfg = yaml.safe_load(out.read_text())
     assert cfg["freeze_param"] == ["encoder"] and cfg["encoder_conf"] == ENCODER_CONF
+    assert make_cli.main(args) == 0 and "up to date" in capsys.readouterr().out
+    # The same encoder named by a relative path: the same file (recipes fingerprint it).
+    monkeypatch.chdir(exp_dir.parent)
+    args[args.index(str(exp_dir))] = exp_dir.name
     assert make_cli.main(args) == 0 and "up to date" in capsys.readouterr().out
     assert make_cli.main(["--base", str(base), "--out", str(out), "--pretrained_encoder", str(tmp_path / "x")]) == 1
     assert "pre-trained encoder not found" in capsys.readouterr().err
