@@ -103,19 +103,9 @@ st_tag() { echo "$1_$2_$3${task_suffix[$4]}"; }                         # CORPUS
 st_pack() { echo "${egs}/must_c/st1/exp/st_$(st_tag "$@")/packed"; }    # CORPUS METHOD LANG TASK
 pt_name() { echo "${2^^} (${corpus_label[$1]})"; }                       # CORPUS METHOD
 st_name() { echo "$(pt_name "$1" "$2") + ${task_label[$4]} en-$3"; }    # CORPUS METHOD LANG TASK
-# The st.sh options of a mid-training objective.
-st_task_args() {
-    case "$1" in
-        st) echo "--use_src_text false" ;;
-        st_ctc) echo "--use_src_text true" ;;
-    esac
-}
-st_task_train_args() {
-    case "$1" in
-        st) echo "" ;;
-        st_ctc) echo "--model_conf asr_weight=0.3 --model_conf mtlalpha=1.0" ;;
-    esac
-}
+# The st.sh options and the extra espnet2 training options of each mid-training objective.
+declare -A task_st_opts=([st]="--use_src_text false" [st_ctc]="--use_src_text true")
+declare -A task_train_opts=([st]="" [st_ctc]="--model_conf asr_weight=0.3 --model_conf mtlalpha=1.0")
 first_corpus=${pt_corpora%% *}
 random_pack="${egs}/${first_corpus}/pt1/exp/random_init_${conf_scale}/packed"
 
@@ -154,11 +144,11 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
                 for task in ${mid_tasks}; do
                     log "Stage 4: en-${lang} mid-training (${task}, egs2/must_c/st1) of" \
                         "$(pt_name "${corpus}" "${method}") -> $(st_pack "${corpus}" "${method}" "${lang}" "${task}")"
-                    # shellcheck disable=SC2046
+                    # shellcheck disable=SC2086
                     (cd "${egs}/must_c/st1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" --tgt_lang "${lang}" \
-                        --pretrained_encoder "$(pt_pack "${corpus}" "${method}")" $(st_task_args "${task}") \
+                        --pretrained_encoder "$(pt_pack "${corpus}" "${method}")" ${task_st_opts[${task}]} \
                         --st_tag "$(st_tag "${corpus}" "${method}" "${lang}" "${task}")" \
-                        --st_args "$(st_task_train_args "${task}") ${st_args}")
+                        --st_args "${task_train_opts[${task}]} ${st_args}")
                 done
             done
         done
