@@ -189,6 +189,50 @@ def write_result(result: WerResult, out_dir: PathLike, *, ref_file: str = "", hy
     return path
 
 
+def char_errors(refs: Mapping[str, str], hyps: Mapping[str, str]) -> Dict[str, Tuple[int, int]]:
+    """``utt -> (character errors, reference characters)``; a space is a character (ESPnet's CER).
+
+    Words are re-joined with single spaces first, so the count does not depend on the files' spacing; an
+    utterance without hypothesis is scored against an empty one.
+    """
+    utts = list(refs)
+    ref_txt = [" ".join(_words(refs[u])) for u in utts]
+    hyp_txt = [" ".join(_words(hyps.get(u, ""))) for u in utts]
+    out: Dict[str, Tuple[int, int]] = {}
+    scorable = [i for i, r in enumerate(ref_txt) if r]
+    if scorable:
+        proc = jiwer.process_characters([ref_txt[i] for i in scorable], [hyp_txt[i] or " " for i in scorable])
+        for i, chunks in zip(scorable, proc.alignments):
+            errs = 0
+            for c in chunks:
+                if c.type != "equal":
+                    errs += max(c.ref_end_idx - c.ref_start_idx, c.hyp_end_idx - c.hyp_start_idx)
+            # jiwer cannot take an empty hypothesis: one space stood in for it, which is not an error
+            if not hyp_txt[i]:
+                errs = len(ref_txt[i])
+            out[utts[i]] = (errs, len(ref_txt[i]))
+    for i, r in enumerate(ref_txt):
+        if not r:
+            out[utts[i]] = (len(hyp_txt[i]), 0)
+    return out
+
+
+def write_utt_errors(result: WerResult, chars: Mapping[str, Tuple[int, int]], out_dir: PathLike) -> Path:
+    """``out_dir/utt_errors.tsv``: per utterance, reference words, word errors, reference chars, char errors.
+
+    These are the paired per-utterance numbers the study's significance tests read.
+    """
+    path = Path(out_dir) / "utt_errors.tsv"
+    lines = ["utt\tref_words\tword_errors\tref_chars\tchar_errors\n"]
+    for u in result.utts:
+        c_err, c_ref = chars.get(u.utt, (0, 0))
+        lines.append(f"{u.utt}\t{u.ref_words}\t{u.errors}\t{c_ref}\t{c_err}\n")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("".join(lines), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
 def wer_table(result: WerResult) -> Dict[str, Union[int, float]]:
     """The numbers of a RESULTS.md row: sentences, words, corr/sub/del/ins/err (percent), S.Err."""
     n = max(result.ref_words, 1)

@@ -34,7 +34,11 @@ def test_wer_results(exp: Path):
     data = json.loads((exp / "decode_greedy/test/score_wer/result.json").read_text())
     assert data["wrd"] == 6 and data["rtf"] == 0.25 and data["metric"] == "wer"
     text = write_results(exp, rows, "wer").read_text()
-    assert "|decode_greedy/test|2|6|83.3|0.0|16.7|0.0|16.7|50.0|0.2500|" in text
+    # CER: "x y" -> "x" is 2 deleted characters (a space counts) of 10
+    assert data["cer"] == pytest.approx(20.0)
+    assert "|decode_greedy/test|2|6|83.3|0.0|16.7|0.0|16.7|50.0|20.0|0.2500|" in text
+    utt = (exp / "decode_greedy/test/score_wer/utt_errors.tsv").read_text().splitlines()
+    assert utt == ["utt\tref_words\tword_errors\tref_chars\tchar_errors", "u1\t4\t0\t7\t0", "u2\t2\t1\t3\t2"]
     assert "frozen: `encoder`" in text and "espnet version" in text
 
 

@@ -57,3 +57,10 @@ def test_result_file(tmp_path: Path):
     assert "%SER 66.67 [ 2 / 3 ]" in text
     assert "Missing hypotheses: u3" in text
     assert text.count("id: (") == 3 and "REF file: ref" in text
+
+
+def test_char_errors_count_spaces_and_missing_hypotheses():
+    from mmpt.scoring.wer import char_errors
+
+    got = char_errors({"a": "HELLO  WORLD", "b": "A B", "c": ""}, {"a": "HELO WORLD", "c": "X"})
+    assert got == {"a": (1, 11), "b": (3, 3), "c": (1, 0)}
