@@ -8,6 +8,8 @@ Examples::
     mmpt-datadir subset --first 100 data/train data/train_100
     mmpt-datadir subset --random 100 --seed 1 data/train data/train_r100
     mmpt-datadir subset --utt-list ids.txt data/train data/train_sel
+    mmpt-datadir subset --duration 10min --seed 1 data/train data/train_10min   # speaker-balanced, nested:
+    mmpt-datadir subset --duration 1h --seed 1 data/train data/train_1h         # 10min of seed 1 is in 1h
     mmpt-datadir split --nj 4 data/train        # data/train/split4/{1..4}
     mmpt-datadir combine data/all data/a data/b
 """
@@ -57,6 +59,10 @@ def _subset(args: argparse.Namespace) -> int:
         sub = d.first(args.first)
     elif args.random is not None:
         sub = d.random_subset(args.random, seed=args.seed)
+    elif args.duration is not None:
+        from mmpt.data.duration_subset import duration_subset, parse_duration
+
+        sub = d.subset(duration_subset(d, parse_duration(args.duration), args.seed, where=args.data_dir))
     else:
         try:
             ids = [line.split()[0] for line in Path(args.utt_list).read_text().splitlines() if line.strip()]
@@ -106,6 +112,7 @@ def get_parser() -> argparse.ArgumentParser:
     g.add_argument("--first", type=int)
     g.add_argument("--random", type=int)
     g.add_argument("--utt-list")
+    g.add_argument("--duration", help="total duration (600, 600s, 10min, 1h): speaker-balanced, nested for a seed")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("data_dir")
     p.add_argument("out_dir")

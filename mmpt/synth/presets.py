@@ -1,7 +1,8 @@
 """Size presets of the embedded corpus.
 
-``tiny`` is for unit tests (seconds to generate, a few MB); ``mini`` is the default of run_all.sh on a 2-core
-CPU; ``small`` is for GPU runs (tens of hours). Each writer reads its own section; the sizes actually
+``tiny`` is for unit tests (seconds to generate, a few MB); ``mini`` is the pipeline demonstration on a 2-core
+CPU; ``study`` is the controlled study's (egs2/librispeech/asr1/STUDY.md, the default of run_all.sh);
+``small`` is for GPU runs (tens of hours). Each writer reads its own section; the sizes actually
 chosen are listed in README.md ("The embedded corpus").
 """
 from __future__ import annotations
@@ -76,11 +77,26 @@ _PRESETS: Dict[str, Dict[str, Dict]] = {
     },
 }
 
+# ``study``: the controlled study of egs2/librispeech/asr1/STUDY.md (section 3): ``mini`` with a labelled
+# LibriSpeech pool that holds a 1 h subset, 300-utterance test sets, MuST-C sized from text coverage
+# (>= 2,000 training segments per direction) and twice mini's LRS3 for pre-training.
+_PRESETS["study"] = {
+    **_PRESETS["mini"],
+    "librispeech": {"train-clean-100": 800, "dev-clean": 60, "dev-other": 40, "test-clean": 300,
+                    "test-other": 300,
+                    "speakers": {"train-clean-100": 40, "dev-clean": 4, "dev-other": 4, "test-clean": 10,
+                                 "test-other": 10},
+                    "sentences_per_utt": [1, 3], "chapters_per_speaker": 2},
+    "must_c": {"talks": {"train": 140, "dev": 6, "tst-COMMON": 8}, "segments_per_talk": [12, 18]},
+    "lrs3": {"pretrain": 640, "trainval": 800, "test": 100, "clips_per_video": 10, "pretrain_sentences": (2, 4),
+             "max_words": 15, "fps": 25, "size": 96},
+}
+
 PRESET_NAMES = tuple(_PRESETS)
 
 
 def get_preset(name: str) -> Preset:
-    """The preset called ``name`` (``tiny``, ``mini`` or ``small``)."""
+    """The preset called ``name`` (``tiny``, ``mini``, ``study`` or ``small``)."""
     if name not in _PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESET_NAMES)}")
     return Preset(name, _PRESETS[name])
