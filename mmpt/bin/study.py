@@ -103,7 +103,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         logger.info("seed %d, stage %d (%d/%d): %s\n    %s", args.seed, step.stage, i, len(todo), step.what,
                     step.command())
         t0 = time.time()
-        rc = subprocess.call(step.argv, cwd=ws / step.cwd, env=env)
+        argv = [sys.executable, *step.argv[1:]] if step.argv[0] == "python" else step.argv
+        rc = subprocess.call(argv, cwd=ws / step.cwd, env=env)
         with timings.open("a") as f:
             f.write(f"{step.stage}\t{step.what}\t{time.time() - t0:.1f}\t{rc}\n")
         if rc != 0:

@@ -45,4 +45,5 @@ def recipe_env(main_root: Path) -> Dict[str, str]:
     """The environment of a recipe run in a workspace."""
     env = dict(os.environ)
     env["MMPT_ROOT"] = str(main_root)
+    env["PYTHONPATH"] = str(main_root) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
