@@ -108,3 +108,13 @@ def install_training_shims() -> None:
         lpm.torch = _SafeInitTorch()
     if not isinstance(trainer.torch, _AtomicSaveTorch):
         trainer.torch = _AtomicSaveTorch()
+
+
+class SafeTrainingTask:
+    """Mixin for espnet2 tasks (``class T(SafeTrainingTask, ASRTask)``): every training process, the
+    ones espnet2 spawns per GPU included, runs with :func:`install_training_shims`."""
+
+    @classmethod
+    def main_worker(cls, args: argparse.Namespace) -> None:
+        install_training_shims()
+        super().main_worker(args)  # type: ignore[misc]
