@@ -230,6 +230,19 @@ class DataDir:
                 return sorted_ids(table)
         return []
 
+    def utt_source(self) -> str:
+        """The file that :meth:`utt_ids` takes the utterance list from."""
+        if self.segments is not None:
+            return "segments"
+        return next((name for name, table in self._utt_tables() if table is not None), "<none>")
+
+    def all_utt_ids(self) -> List[str]:
+        """Every utterance id any utterance-keyed file (or ``segments``) names, sorted."""
+        ids = set(self.segments or {})
+        for _, table in self._utt_tables():
+            ids.update(table or {})
+        return sorted_ids(ids)
+
     def _utt_tables(self) -> List[Tuple[str, Optional[Dict[str, str]]]]:
         """Tables keyed by utterance id."""
         out = []
@@ -270,13 +283,14 @@ class DataDir:
         utts = set(self.utt_ids())
         if not utts:
             problems.append(Problem(str(self.path or "<data dir>"), None, "no utterances"))
+        ref = self.utt_source()
         for name, table in self._utt_tables():
             if table is None:
                 continue
             for key in sorted_ids(set(table) - utts):
-                problems.append(Problem(name, key, "id not in the utterance list"))
+                problems.append(Problem(name, key, f"id not in the utterance list ({ref} lacks it)"))
             for key in sorted_ids(utts - set(table)):
-                problems.append(Problem(name, key, "utterance missing from this file"))
+                problems.append(Problem(name, key, f"utterance missing from this file (it is in {ref})"))
         if self.segments is not None:
             recos = set(self.wav_scp or {})
             for utt, seg in self.segments.items():

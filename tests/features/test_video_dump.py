@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mmpt.data.datadir import DataDir, read_kv
+from mmpt.data.datadir import DataDir, read_kv, write_kv
 from mmpt.data.errors import DataDirError
 from mmpt.data.video import read_video
 from mmpt.features.npy_scp import NpyScp
@@ -71,3 +71,15 @@ def test_real_lrs3_clips(realdata: Path, tmp_path: Path):
     dump_video(data, tmp_path / "dump", nj=1, fps=25, size=(112, 112), num_frames=16, stride=1, progress=False)
     shapes = read_kv(tmp_path / "dump" / "video_shape")
     assert len(shapes) == 2 and set(shapes.values()) == {"16,112,112,3"}
+
+
+def test_cli_counts_clips_the_data_dir_does_not_hold_together(clips: Path, tmp_path: Path, capsys):
+    from mmpt.bin.dump_video import main
+
+    text = read_kv(clips / "text")
+    write_kv(clips / "text", {k: v for k, v in text.items() if k != "clip-b"})  # clip-b has no transcript
+    assert main([str(clips), str(tmp_path / "dump"), "--fps", "25", "--size", "32", "--no_progress"]) == 0
+    assert "done: 1 of 3 clips, 2 excluded" in capsys.readouterr().out
+    excluded = read_kv(tmp_path / "dump" / "excluded.txt")
+    assert "[clip-b]: id not in the utterance list (text lacks it)" in excluded["clip-b"]
+    assert "gone.mp4" in excluded["clip-c"]
