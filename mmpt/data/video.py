@@ -310,6 +310,7 @@ def extract_audio(path: PathLike, target_sr: int = 16000) -> np.ndarray:
         if not c.streams.audio:
             raise NoAudioStreamError(path, "no audio track")
         a = c.streams.audio[0]
+        info = _audio_info(c)
         # Convert every frame to float planar, keeping rate and layout: to_ndarray() is then [C, n].
         resampler = av.AudioResampler(format="fltp")
         chunks: List[np.ndarray] = []
@@ -325,6 +326,11 @@ def extract_audio(path: PathLike, target_sr: int = 16000) -> np.ndarray:
     wav = np.concatenate(chunks, axis=1)
     if wav.shape[1] == 0:
         raise VideoReadError(path, "the audio track has no decodable samples")
+    promised = info.duration if info is not None else 0.0
+    got = wav.shape[1] / sr
+    if promised > 0 and got < promised - max(0.1, 0.02 * promised):  # slack: codec priming and padding
+        raise VideoReadError(path, f"truncated audio track: the header promises {promised:.3f} s, only "
+                             f"{got:.3f} s could be decoded")
     mono = wav.mean(axis=0, dtype=np.float32) if wav.shape[0] > 1 else wav[0].astype(np.float32)
     if wav.shape[0] > 1:
         logger.debug("%s: down-mixed %d audio channels to mono", path, wav.shape[0])

@@ -104,3 +104,16 @@ def test_truncated_faststart_mp4_is_excluded_not_dumped_partly(tmp_path: Path):
     excluded = read_kv(tmp_path / "dump" / "excluded.txt")
     assert "cut.mp4" in excluded["clip-cut"] and "truncated video" in excluded["clip-cut"]
     assert list(read_kv(tmp_path / "dump" / "video.scp")) == ["clip-whole"]
+
+
+def test_truncated_faststart_mp4_audio_track_is_refused(tmp_path: Path):
+    from mmpt.data.audio import load_audio
+    from mmpt.data.errors import AudioReadError
+    from mmpt.data.video import extract_audio
+
+    whole = write_mp4(tmp_path / "whole.mp4", 100, audio=True, faststart=True)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    assert extract_audio(whole).shape[0] >= 63000  # 4 s at 16 kHz
+    with pytest.raises(AudioReadError, match="truncated"):
+        load_audio(str(cut))
