@@ -211,6 +211,14 @@ def _init_param(exps, evil, capsys):
     return 1, str(err.value)
 
 
+def _superb_results(exps, evil, capsys, caplog):
+    """The step column of the SUPERB results table reads s3prl checkpoints."""
+    from mmpt.superb.scoring import checkpoint_step
+
+    assert checkpoint_step(evil) is None
+    return 1, caplog.text
+
+
 ENTRY_POINTS = {
     "mmpt-transcribe": _transcribe,
     "decode --task asr": _decode("asr"),
@@ -220,6 +228,7 @@ ENTRY_POINTS = {
     "pack_encoder --model": _pack_encoder,
     "make_train_config --pretrained_encoder": _make_train_config,
     "training --init_param": _init_param,
+    "mmpt-superb results (checkpoint step)": _superb_results,
 }
 
 
