@@ -25,12 +25,14 @@ from mmpt.asr.pretrained import (
     PACK_FBANK,
     PACK_MODEL,
     PACK_STATS,
+    build_config_encoder,
     find_model_file,
     load_config,
     load_state_dict,
     resolve_stats_file,
 )
 from mmpt.data.errors import DataError
+from mmpt.pack.load import load_into
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +60,11 @@ def random_encoder_state(config: PathLike, seed: int = 0) -> Dict[str, Any]:
     import torch
     from espnet2.torch_utils.initialize import initialize
 
-    from mmpt.tasks.av_pretrain import encoder_choices
-
     cfg = load_config(config)
-    name = cfg.get("encoder")
-    if not name:
+    if not cfg.get("encoder"):
         raise DataError(config, "no 'encoder' in this training config: nothing to initialise")
-    try:
-        cls = encoder_choices.get_class(name)
-    except ValueError as exc:
-        raise DataError(config, f"unknown encoder {name!r}: {exc}") from None
     torch.manual_seed(seed)
-    encoder = cls(input_size=int(cfg.get("input_size") or 80), **(cfg.get("encoder_conf") or {}))
+    encoder = build_config_encoder(cfg, config)
     if cfg.get("init"):
         initialize(encoder, cfg["init"])
     return {f"{ENCODER_PREFIX}{k}": v for k, v in encoder.state_dict().items()}
@@ -136,6 +131,9 @@ def pack_encoder(
     state = load_state_dict(model) if model else random_encoder_state(config, random_init)
     if not any(k.startswith(ENCODER_PREFIX) for k in state):
         raise DataError(model, f"no '{ENCODER_PREFIX}*' parameters: not a model with an encoder")
+    if model:  # the encoder weights must be exactly those of the config's encoder
+        load_into(build_config_encoder(cfg, config), state, model, prefix=ENCODER_PREFIX,
+                  what=f"the {cfg['encoder']} encoder of {config}")
     out.mkdir(parents=True, exist_ok=True)
     record_path.unlink(missing_ok=True)  # an interrupted pack is redone
     if encoder_only or not model:

@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
-import yaml
-
 from mmpt.data.errors import DataError
+from mmpt.pack.load import PACK_STATS, load_config, resolve_stats_file  # noqa: F401  (re-exported)
+from mmpt.pack.load import load_into
+from mmpt.pack.load import load_state_dict as _load_state_dict
 
 logger = logging.getLogger(__name__)
 
 PathLike = Union[str, Path]
 PACK_MODEL = "model.pth"
 PACK_CONFIG = "config.yaml"
-PACK_STATS = "feats_stats.npz"
 PACK_FBANK = "fbank.yaml"
 # Model files of an espnet2 experiment directory, most preferred first ("N epoch.pth" files come last,
 # highest epoch first). checkpoint.pth is a training state (model + optimizers), not a model file.
@@ -74,28 +74,38 @@ class PretrainedEncoder:
                             f"(keys start with: {_prefixes(state)})")
         return enc
 
+    def build_encoder(self) -> Any:
+        """The encoder of the config (``encoder``, ``encoder_conf``, ``input_size``) with the model file's
+        ``encoder.*`` weights, loaded strictly. Raises ModelFileError when they do not fit."""
+        encoder = build_config_encoder(self.config, self.config_path)
+        load_into(encoder, load_state_dict(self.model_path), self.model_path, prefix=ENCODER_PREFIX,
+                  what=f"the {self.encoder} encoder of {self.config_path}")
+        return encoder
+
+
+def build_config_encoder(config: Dict[str, Any], config_path: PathLike) -> Any:
+    """A randomly initialised encoder of a training config (``encoder``, ``encoder_conf``, ``input_size``).
+    Raises DataError naming the config when espnet2 cannot build it."""
+    from mmpt.tasks.av_pretrain import encoder_choices
+
+    name = config.get("encoder")
+    if not name:
+        raise DataError(config_path, "no 'encoder' in this training config")
+    try:
+        cls = encoder_choices.get_class(name)
+        return cls(input_size=int(config.get("input_size") or 80), **(config.get("encoder_conf") or {}))
+    except (ValueError, TypeError) as exc:
+        raise DataError(config_path, f"cannot build encoder {name!r} from encoder_conf: {exc}") from None
+
 
 def _prefixes(state: Dict[str, Any]) -> str:
     return ", ".join(sorted({k.split(".", 1)[0] for k in state})[:10]) or "<none>"
 
 
 def load_state_dict(path: PathLike) -> Dict[str, Any]:
-    """A model state dict saved by espnet2 (``torch.save(model.state_dict())``), on the CPU."""
-    import torch
-
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "model file not found")
-    try:
-        state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many kinds for corrupt or foreign files
-        raise DataError(path, f"cannot load the model file: {exc}") from None
-    if isinstance(state, dict) and "model" in state and isinstance(state["model"], dict) and "optimizers" in state:
-        raise DataError(path, "this is a training checkpoint (model + optimizer states), not a model file; "
-                        "pass a model file such as valid.acc.ave.pth, valid.loss.best.pth or '<N>epoch.pth'")
-    if not isinstance(state, dict):
-        raise DataError(path, f"expected a state dict, got {type(state).__name__}")
-    return state
+    """A model state dict saved by espnet2 (``torch.save(model.state_dict())``), on the CPU, loaded safely
+    (:func:`mmpt.pack.load.load_state_dict`). Raises ModelFileError naming the file."""
+    return _load_state_dict(path)
 
 
 def find_model_file(exp_dir: PathLike) -> Path:
@@ -114,33 +124,6 @@ def find_model_file(exp_dir: PathLike) -> Path:
     found = sorted(p.name for p in exp_dir.glob("*.pth"))
     raise DataError(exp_dir, "no model file: expected one of " + ", ".join(MODEL_PREFERENCE) +
                     " or '<N>epoch.pth'" + (f" (found: {', '.join(found)})" if found else ""))
-
-
-def load_config(path: PathLike) -> Dict[str, Any]:
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, "training config not found")
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(path, f"not valid yaml: {exc}") from None
-    if not isinstance(config, dict):
-        raise DataError(path, "expected a mapping (an espnet2 training config)")
-    return config
-
-
-def resolve_stats_file(stats: str, config_path: Path) -> Optional[Path]:
-    """Where ``normalize_conf.stats_file`` of ``config_path`` is: as written (absolute or relative to the
-    working directory), relative to the config's directory or to the recipe directory two levels above it
-    (``exp/<name>/config.yaml``), else ``feats_stats.npz`` beside the config (a moved pack)."""
-    p = Path(stats)
-    here = config_path.resolve().parent  # resolved: the recipe directory of a relative "exp/x" is not "."
-    candidates = [p] if p.is_absolute() else [p, here / p, here.parent.parent / p]
-    candidates.append(here / PACK_STATS)
-    for c in candidates:
-        if c.is_file():
-            return c.resolve()
-    return None
 
 
 def load_pretrained(path: PathLike) -> PretrainedEncoder:
@@ -203,5 +186,6 @@ def load_pretrained(path: PathLike) -> PretrainedEncoder:
 
 
 def check_encoder_weights(p: PretrainedEncoder) -> List[str]:
-    """The encoder parameter names in the model file (DataError when there are none)."""
-    return sorted(p.encoder_state_dict())
+    """The encoder parameter names of the model file, checked strictly against the encoder its config
+    builds (ModelFileError naming the file, the expected and the found keys when they do not fit)."""
+    return sorted(p.build_encoder().state_dict())

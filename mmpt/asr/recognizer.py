@@ -1,9 +1,10 @@
 """Recognition with a trained espnet2 CTC model from fbank features: greedy (best path) or beam search.
 
 ``Recognizer(asr_train_config, asr_model_file, decoding="greedy"|"beam")`` loads the model once
-(``ASRTask.build_model_from_file``, mmpt heads registered). ``recognize([feats, ...])`` takes fbank
-matrices [T, D] (before normalisation: the model's ``normalize`` applies its statistics) and returns one
-:class:`Result` each.
+(built from its training config, mmpt heads registered, weights read by :mod:`mmpt.pack.load`:
+``weights_only=True`` and strict keys; espnet2's ``build_model_from_file`` would unpickle the file).
+``recognize([feats, ...])`` takes fbank matrices [T, D] (before normalisation: the model's ``normalize``
+applies its statistics) and returns one :class:`Result` each.
 
 * greedy: the argmax CTC path of a padded batch, repeats merged and blanks removed;
 * beam: espnet2's ``Speech2Text`` (``espnet2.bin.asr_inference``) with ``ctc_weight 1.0``: CTC prefix
@@ -79,7 +80,8 @@ class Recognizer:
         penalty: float = 0.0,
         device: str = "cpu",
     ):
-        import mmpt.asr.task  # noqa: F401  (registers the mmpt heads for build_model_from_file)
+        import mmpt.asr.task  # noqa: F401  (registers the mmpt heads for ASRTask.build_model)
+        from mmpt.pack.espnet import build_model, load_model_weights
         from espnet2.tasks.asr import ASRTask
         from espnet2.text.build_tokenizer import build_tokenizer
         from espnet2.text.token_id_converter import TokenIDConverter
@@ -97,14 +99,16 @@ class Recognizer:
         if decoding == "beam":
             from espnet2.bin.asr_inference import Speech2Text
 
+            # built without weights (asr_model_file=None), then loaded safely and strictly
             self._beam = Speech2Text(
-                asr_train_config=str(asr_train_config), asr_model_file=str(asr_model_file), device=device,
+                asr_train_config=str(asr_train_config), asr_model_file=None, device=device,
                 beam_size=beam_size, ctc_weight=1.0, lm_weight=0.0, penalty=penalty, nbest=1,
                 token_type=conf.get("token_type"), bpemodel=bpemodel,
             )
             model, args = self._beam.asr_model, self._beam.asr_train_args
+            load_model_weights(model, asr_model_file, asr_train_config)
         else:
-            model, args = ASRTask.build_model_from_file(str(asr_train_config), str(asr_model_file), device)
+            model, args = build_model(ASRTask, asr_train_config, asr_model_file, device)
         model.eval()
         if getattr(model, "ctc", None) is None:
             raise DataError(asr_model_file, "the model has no CTC layer")

@@ -14,6 +14,7 @@ from espnet2.tasks.asr import ASRTask, postencoder_choices
 
 from mmpt.asr.frozen import keep_frozen_in_eval
 from mmpt.asr.head import ConformerHead
+from mmpt.pack.espnet import SafeTrainingTask
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def register_heads() -> None:
 register_heads()
 
 
-class FrozenEncoderASRTask(ASRTask):
+class FrozenEncoderASRTask(SafeTrainingTask, ASRTask):
     """ASRTask whose model keeps the modules frozen by ``--freeze_param`` in eval mode during training."""
 
     @classmethod

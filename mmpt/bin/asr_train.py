@@ -13,7 +13,7 @@ from typing import List, Optional
 
 
 def main(cmd: Optional[List[str]] = None) -> None:
-    from mmpt.asr.task import FrozenEncoderASRTask
+    from mmpt.asr.task import FrozenEncoderASRTask  # safe --init_param loading, atomic checkpoint.pth
 
     FrozenEncoderASRTask.main(cmd=cmd)
 

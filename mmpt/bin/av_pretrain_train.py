@@ -19,7 +19,8 @@ or an mpirun-capable queue script for several; ``--host h1,h2`` runs over ssh in
 
 Every option of espnet2's trainer works (``--resume``, ``--use_amp``, ``--keep_nbest_models``,
 ``--use_tensorboard``, ...); ``--print_config`` shows them all with the task's defaults. ``--resume true``
-restarts from the last *finished* epoch (``checkpoint.pth`` is written at each epoch's end).
+restarts from the last *finished* epoch (``checkpoint.pth`` is written at each epoch's end, atomically:
+a run killed mid-epoch or while writing it redoes the interrupted epoch and ends with the same model).
 """
 from __future__ import annotations
 

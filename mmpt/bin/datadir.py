@@ -3,6 +3,7 @@
 Examples::
 
     mmpt-datadir validate data/train            # exit 1 and one line per problem if inconsistent
+    mmpt-datadir validate --no-spk-sort data/x  # speaker ids need not prefix the utterance ids
     mmpt-datadir fix data/train                 # drop inconsistent entries in place, list what was dropped
     mmpt-datadir fix data/train data/train_fix  # ... or into another directory
     mmpt-datadir subset --first 100 data/train data/train_100
@@ -29,7 +30,7 @@ logger = logging.getLogger("mmpt-datadir")
 
 def _validate(args: argparse.Namespace) -> int:
     d = DataDir.load(args.data_dir)
-    problems = d.validate(check_files=not args.no_check_files)
+    problems = d.validate(check_files=not args.no_check_files, spk_sort=not args.no_spk_sort)
     for p in problems:
         print(f"{args.data_dir}/{p}")
     if problems:
@@ -47,7 +48,7 @@ def _fix(args: argparse.Namespace) -> int:
     for p in dropped:
         print(f"dropped {args.data_dir}/{p}")
     print(f"{out}: kept {len(fixed)} of {len(d)} utterances; {len(dropped)} problem(s) fixed")
-    remaining = DataDir.load(out).validate()
+    remaining = DataDir.load(out).validate(spk_sort=not args.no_spk_sort)
     for p in remaining:
         print(f"still wrong: {out}/{p}", file=sys.stderr)
     return 1 if remaining else 0
@@ -100,11 +101,14 @@ def get_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check sorting, ids and referenced files")
     p.add_argument("data_dir")
     p.add_argument("--no-check-files", action="store_true", help="do not check that referenced files exist")
+    p.add_argument("--no-spk-sort", action="store_true",
+                   help="allow speaker ids that are not a prefix of the utterance ids (Kaldi's --no-spk-sort)")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("fix", help="drop inconsistent entries, printing what was dropped and why")
     p.add_argument("data_dir")
     p.add_argument("out_dir", nargs="?", help="default: fix in place")
+    p.add_argument("--no-spk-sort", action="store_true", help="as for validate")
     p.set_defaults(func=_fix)
 
     p = sub.add_parser("subset", help="a subset by count, random draw or id list")

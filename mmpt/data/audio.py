@@ -274,11 +274,24 @@ class _SoundFileSource(_Source):
             raise ctx.error(f"unreadable or unsupported audio file ({_sf_reason(e)})") from None
         self.sr, self.num_samples = int(i.samplerate), int(i.frames)
         self.info = AudioInfo(self.sr, int(i.channels), self.num_samples, f"{i.format}/{i.subtype}")
+        if i.format in ("WAV", "WAVEX"):
+            # libsndfile quietly shrinks the frame count of a cut WAV to what the file holds
+            promised = wav_header_frames(path)
+            if promised is not None and promised > self.num_samples:
+                raise ctx.error(
+                    f"truncated audio: the WAV header promises {promised} samples ({promised / self.sr:.3f} s), "
+                    f"the file holds {self.num_samples} ({self.num_samples / self.sr:.3f} s)"
+                )
 
     def read(self, s0: int, s1: int) -> np.ndarray:
         try:
             data, _ = sf.read(self.path, start=s0, stop=s1, dtype="float32", always_2d=True)
         except (sf.LibsndfileError, RuntimeError, OSError) as e:
+            if self.info.format.startswith("FLAC"):  # a cut FLAC keeps its STREAMINFO count, decoding fails
+                raise self.ctx.error(
+                    f"truncated or corrupt audio: the FLAC header promises {self.num_samples} samples "
+                    f"({self.num_samples / self.sr:.3f} s), decoding failed ({_sf_reason(e)})"
+                ) from None
             raise self.ctx.error(f"corrupt audio data ({_sf_reason(e)})") from None
         if data.shape[0] < s1 - s0:
             raise self.ctx.error(
@@ -313,6 +326,34 @@ class _SphereSource(_Source):
             f.seek(self.hdr.header_size + s0 * frame)
             raw = f.read((s1 - s0) * frame)
         return decode_sphere_pcm(raw, self.hdr)
+
+
+def wav_header_frames(path: PathLike) -> Optional[int]:
+    """Sample frames that a RIFF/WAVE header's ``data`` chunk promises (its size / block align), or None
+    when the header does not say (streamed WAV with size 0 or 0xFFFFFFFF, RF64, no fmt chunk)."""
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        block_align = None
+        while True:
+            chunk = f.read(8)
+            if len(chunk) < 8:
+                return None
+            cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if cid == b"fmt ":
+                fmt = f.read(size + (size & 1))
+                if len(fmt) < 14:
+                    return None
+                block_align = struct.unpack("<H", fmt[12:14])[0]
+            elif cid == b"data":
+                if not block_align or size in (0, 0xFFFFFFFF):
+                    return None
+                return size // block_align
+            else:
+                f.seek(size + (size & 1), 1)
 
 
 def _sf_reason(e: Exception) -> str:

@@ -230,6 +230,19 @@ class DataDir:
                 return sorted_ids(table)
         return []
 
+    def utt_source(self) -> str:
+        """The file that :meth:`utt_ids` takes the utterance list from."""
+        if self.segments is not None:
+            return "segments"
+        return next((name for name, table in self._utt_tables() if table is not None), "<none>")
+
+    def all_utt_ids(self) -> List[str]:
+        """Every utterance id any utterance-keyed file (or ``segments``) names, sorted."""
+        ids = set(self.segments or {})
+        for _, table in self._utt_tables():
+            ids.update(table or {})
+        return sorted_ids(ids)
+
     def _utt_tables(self) -> List[Tuple[str, Optional[Dict[str, str]]]]:
         """Tables keyed by utterance id."""
         out = []
@@ -257,21 +270,27 @@ class DataDir:
         return self.wav_scp[utt], 0.0, None
 
     # ----------------------------------------------------------- validation
-    def validate(self, check_files: bool = True) -> List[Problem]:
-        """All inconsistencies: ids that some table lacks, segments pointing at unknown recordings, empty
-        transcripts, missing files (when ``check_files``), bad segment times, unsorted/duplicated files on disk.
+    def validate(self, check_files: bool = True, spk_sort: bool = True) -> List[Problem]:
+        """All inconsistencies, as Kaldi's ``utils/validate_data_dir.sh`` finds them where espnet2 cares:
+        ids that some table lacks, segments pointing at unknown recordings, empty transcripts, missing
+        files (when ``check_files``), bad segment times, unsorted / duplicated ids and empty lines in the
+        files on disk, ``utt2spk`` lines that are not ``utt spk``, a ``spk2utt`` on disk that disagrees
+        with ``utt2spk``, and (``spk_sort``, Kaldi's default; ``--no-spk-sort`` turns it off) speaker ids
+        that are not a prefix of their utterance ids: Kaldi sorts ``spk2utt`` and splits data by speaker
+        relying on both sort orders agreeing.
         """
         problems: List[Problem] = []
         utts = set(self.utt_ids())
         if not utts:
             problems.append(Problem(str(self.path or "<data dir>"), None, "no utterances"))
+        ref = self.utt_source()
         for name, table in self._utt_tables():
             if table is None:
                 continue
             for key in sorted_ids(set(table) - utts):
-                problems.append(Problem(name, key, "id not in the utterance list"))
+                problems.append(Problem(name, key, f"id not in the utterance list ({ref} lacks it)"))
             for key in sorted_ids(utts - set(table)):
-                problems.append(Problem(name, key, "utterance missing from this file"))
+                problems.append(Problem(name, key, f"utterance missing from this file (it is in {ref})"))
         if self.segments is not None:
             recos = set(self.wav_scp or {})
             for utt, seg in self.segments.items():
@@ -291,6 +310,12 @@ class DataDir:
             for utt, spk in self.utt2spk.items():
                 if not spk:
                     problems.append(Problem("utt2spk", utt, "no speaker"))
+                elif len(spk.split()) > 1:
+                    problems.append(Problem("utt2spk", utt, f"expected 'utt spk', got {len(spk.split()) + 1} fields"))
+            if spk_sort:
+                problems.extend(_speaker_prefix_problems(self.utt2spk))
+            if self.path is not None and (self.path / "spk2utt").is_file():
+                problems.extend(_spk2utt_problems(self.path / "spk2utt", self.spk2utt()))
         if check_files:
             for name in PATH_FILES:
                 table = self._tables().get(name)
@@ -310,9 +335,9 @@ class DataDir:
         unknown recording are dropped everywhere; unused recordings are dropped from recording tables;
         duplicated lines keep the first (listed too); writing the result sorts every file.
         """
-        problems = [
+        problems = [  # speaker ids that are no prefix cannot be fixed by dropping utterances
             p
-            for p in self.validate(check_files=True)
+            for p in self.validate(check_files=True, spk_sort=False)
             if p.key is not None and p not in self.load_problems
         ]
         bad_utts = set()
@@ -447,17 +472,60 @@ def _check_on_disk_order(path: Path) -> List[Problem]:
         if not f.is_file() or f.name in IGNORED_FILES or f.name.startswith(".") or f.name.endswith(".tmp"):
             continue
         keys = []
+        empty = []
         try:
             with open(f, encoding="utf-8") as fh:
-                keys = [line.split(maxsplit=1)[0] for line in fh if line.strip()]
+                for lineno, line in enumerate(fh, 1):
+                    if line.strip():
+                        keys.append(line.split(maxsplit=1)[0])
+                    else:
+                        empty.append(lineno)
         except (UnicodeDecodeError, OSError) as e:
             problems.append(Problem(f.name, None, f"unreadable: {e}"))
             continue
+        if empty:
+            problems.append(Problem(f.name, None, f"{len(empty)} empty line(s), the first at line {empty[0]}"))
         if keys != sorted(keys, key=_sort_key):
             problems.append(Problem(f.name, None, "not sorted in LC_ALL=C order"))
         if len(set(keys)) != len(keys):
             problems.append(Problem(f.name, None, "duplicated ids"))
     return problems
+
+
+# At most this many offending utterances are listed one by one; the rest are counted.
+MAX_LISTED = 10
+
+
+def _speaker_prefix_problems(utt2spk: Dict[str, str]) -> List[Problem]:
+    """Utterances whose speaker id is not a prefix of the utterance id, and Kaldi's own check: ``utt2spk``
+    sorted on the speaker id must be in the same order as sorted on the utterance id."""
+    bad = [u for u in sorted_ids(utt2spk) if utt2spk[u] and not u.startswith(utt2spk[u])]
+    hint = "make speaker ids prefixes of utterance ids, or pass --no-spk-sort"
+    problems = [Problem("utt2spk", u, f"speaker id {utt2spk[u]!r} is not a prefix of the utterance id ({hint})")
+                for u in bad[:MAX_LISTED]]
+    if len(bad) > MAX_LISTED:
+        problems.append(Problem("utt2spk", None, f"{len(bad) - MAX_LISTED} more utterances whose speaker id is "
+                                "not a prefix of the utterance id"))
+    by_utt = sorted_ids(utt2spk)
+    by_spk = sorted(by_utt, key=lambda u: (_sort_key(utt2spk[u]), _sort_key(u)))
+    if not bad and by_spk != by_utt:
+        first = next(a for a, b in zip(by_utt, by_spk) if a != b)
+        problems.append(Problem("utt2spk", first, "not in sorted order when sorted first on the speaker id "
+                                f"(as Kaldi's spk2utt is); {hint}"))
+    return problems
+
+
+def _spk2utt_problems(path: Path, expected: Dict[str, List[str]]) -> List[Problem]:
+    """A ``spk2utt`` on disk that is not the one ``utt2spk`` gives."""
+    try:
+        on_disk = {k: v.split() for k, v in read_kv(path, duplicates=[]).items()}
+    except DataDirError as e:
+        return [Problem("spk2utt", None, e.problem)]
+    if on_disk == expected:
+        return []
+    diff = sorted_ids(set(on_disk) ^ set(expected) | {s for s in on_disk if on_disk[s] != expected.get(s)})
+    return [Problem("spk2utt", None, f"does not match utt2spk ({len(diff)} speaker(s) differ, e.g. {diff[0]!r}); "
+                    "'mmpt-datadir fix' rewrites it")]
 
 
 def copy_data_dir(src: PathLike, dst: PathLike) -> Path:

@@ -223,7 +223,8 @@ def read_video(
             raise VideoReadError(path, "no video stream")
         v = c.streams.video[0]
         v.thread_type = "AUTO"
-        seq: Iterator = c.decode(v)
+        counter = _Counter(c.decode(v))
+        seq: Iterator = iter(counter)
         if fps is not None:
             seq = _frames_at_fps(seq, fps, _video_fps(v))
         out: List[np.ndarray] = []
@@ -241,6 +242,8 @@ def read_video(
                 break
         if last is None:
             raise VideoReadError(path, "no video frames could be decoded")
+        if counter.exhausted:
+            check_complete(path, counter.count, counter.last_time, v, c)
         if num_frames is None:
             if not out:
                 raise VideoReadError(path, f"start_frame {start_frame} is past the last frame ({n_seq} frames)")
@@ -253,6 +256,35 @@ def read_video(
             pad = _to_rgb(last, hw)
             out.extend([pad] * (num_frames - len(out)))
     return np.stack(out)
+
+
+class _Counter:
+    """Counts the frames of a decode iterator and notes whether it ran to its end."""
+
+    def __init__(self, frames: Iterator["av.VideoFrame"]):
+        self.frames, self.count, self.exhausted, self.last_time = frames, 0, False, None
+
+    def __iter__(self) -> Iterator["av.VideoFrame"]:
+        for f in self.frames:
+            self.count += 1
+            self.last_time = f.time
+            yield f
+        self.exhausted = True
+
+
+def check_complete(path: PathLike, decoded: int, last_time: Optional[float], stream, container) -> None:
+    """VideoReadError when a stream decoded to its end holds fewer frames than its header promises (the
+    frame count, else the duration at the frame rate): a file cut short, e.g. an mp4 whose index sits at
+    the front. A frame or 2 % of slack covers encoders' rounding."""
+    promised = int(stream.frames or 0)
+    fps = _video_fps(stream)
+    if promised <= 0 and fps > 0:
+        duration = _stream_duration(stream, container)
+        promised = int(round(duration * fps)) if duration > 0 else 0
+    if promised > 0 and decoded < promised - max(1, int(0.02 * promised)):
+        seen = f" (to {last_time:.2f} s)" if last_time is not None else ""
+        raise VideoReadError(path, f"truncated video: the header promises {promised} frames, only {decoded} "
+                             f"could be decoded{seen}")
 
 
 def _to_rgb(frame: "av.VideoFrame", hw: Tuple[int, int]) -> np.ndarray:
@@ -278,6 +310,7 @@ def extract_audio(path: PathLike, target_sr: int = 16000) -> np.ndarray:
         if not c.streams.audio:
             raise NoAudioStreamError(path, "no audio track")
         a = c.streams.audio[0]
+        info = _audio_info(c)
         # Convert every frame to float planar, keeping rate and layout: to_ndarray() is then [C, n].
         resampler = av.AudioResampler(format="fltp")
         chunks: List[np.ndarray] = []
@@ -293,6 +326,11 @@ def extract_audio(path: PathLike, target_sr: int = 16000) -> np.ndarray:
     wav = np.concatenate(chunks, axis=1)
     if wav.shape[1] == 0:
         raise VideoReadError(path, "the audio track has no decodable samples")
+    promised = info.duration if info is not None else 0.0
+    got = wav.shape[1] / sr
+    if promised > 0 and got < promised - max(0.1, 0.02 * promised):  # slack: codec priming and padding
+        raise VideoReadError(path, f"truncated audio track: the header promises {promised:.3f} s, only "
+                             f"{got:.3f} s could be decoded")
     mono = wav.mean(axis=0, dtype=np.float32) if wav.shape[0] > 1 else wav[0].astype(np.float32)
     if wav.shape[0] > 1:
         logger.debug("%s: down-mixed %d audio channels to mono", path, wav.shape[0])

@@ -112,14 +112,21 @@ def run_dump(
         raise ValueError(f"nj must be >= 1, got {nj}")
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     d = DataDir.load(data_dir)
-    utts = d.utt_ids()
-    if not utts:
+    if not d.utt_ids():
         raise DataDirError(data_dir, "no utterances in this data directory")
     if out_dir.resolve() == data_dir.resolve():
         raise DataDirError(out_dir, "the output directory must differ from the input data directory")
-    nj = min(nj, len(utts))
+    utts = d.all_utt_ids()  # every utterance some file names: each is dumped or excluded, none vanishes
+    rejected = validation_exclusions(d, data_dir)
+    if rejected:
+        d = d.subset([u for u in d.utt_ids() if u not in rejected])
+        d.path = data_dir
+        if not d.utt_ids():
+            raise DataDirError(data_dir, f"no consistent utterance: all {len(utts)} fail validation, e.g. "
+                               f"{next(iter(rejected.values()))}")
+    nj = min(nj, len(d.utt_ids()))
 
-    inputs = {utt: spec.inputs(d, utt) for utt in utts}
+    inputs = {utt: spec.inputs(d, utt) for utt in d.utt_ids()}
     cache: Dict[str, Any] = {}  # segments share their recording: stat each file once
     states = {utt: _state(inp, cache) for utt, inp in inputs.items()}
     whole_fp = jobs_mod.fingerprint(
@@ -135,7 +142,7 @@ def run_dump(
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / ".done").unlink(missing_ok=True)
     (out_dir / "data").mkdir(exist_ok=True)
-    if nj == 1:
+    if nj == 1 and not rejected:
         parts, part_dirs = [d], [data_dir]
     else:
         parts = d.split(nj, out_root=out_dir)
@@ -158,7 +165,7 @@ def run_dump(
     # merge
     scp: Dict[str, str] = {}
     shape: Dict[str, str] = {}
-    excluded: Dict[str, str] = {}
+    excluded: Dict[str, str] = dict(rejected)
     for i in range(1, nj + 1):
         files = part_files(out_dir, spec.name, spec.list_file, spec.shape_file, i)
         scp.update(read_kv(files["scp"]))
@@ -189,6 +196,26 @@ def run_dump(
     summary = {"done": len(scp), "excluded": [list(r) for r in excluded_rows]}
     jobs_mod.write_marker(out_dir / ".done", whole_fp, summary)
     return DumpResult(out_dir, len(utts), len(scp), excluded_rows, False)
+
+
+def validation_exclusions(d: DataDir, data_dir: Path) -> Dict[str, str]:
+    """``{utt: reason}`` for the utterances that the data dir's validation names (in text but not in
+    wav.scp, missing from utt2spk, empty transcript, unknown recording, bad segment times, ...), as the
+    recipes' stage-1 validation would. File-level problems (unsorted, empty lines) raise DataDirError,
+    as in the recipes: run ``mmpt-datadir fix``. Speaker-id conventions do not matter to a dump."""
+    problems = d.validate(check_files=False, spk_sort=False)
+    structural = [p for p in problems if p.key is None and p not in d.load_problems]
+    if structural:
+        raise DataDirError(data_dir, "inconsistent data directory: " + "; ".join(str(p) for p in structural[:5])
+                           + f" (run 'mmpt-datadir fix {data_dir}')")
+    known = set(d.all_utt_ids())
+    rejected: Dict[str, str] = {}
+    for p in problems:
+        if p.key in known and p not in d.load_problems:
+            rejected.setdefault(p.key, clean_reason(f"{data_dir}/{p}"))
+    for utt, reason in sorted(rejected.items()):
+        logger.warning("excluding utterance %s: %s", utt, reason)
+    return rejected
 
 
 def _state(inp: Any, cache: Dict[str, Any]) -> Any:

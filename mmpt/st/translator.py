@@ -39,6 +39,8 @@ class Translator:
         import yaml
         from espnet2.bin.st_inference import Speech2Text
 
+        from mmpt.pack.espnet import load_model_weights
+
         for f in (st_train_config, st_model_file):
             if not Path(f).is_file():
                 raise DataError(f, "file not found")
@@ -47,13 +49,16 @@ class Translator:
         src_bpemodel = conf.get("src_bpemodel")
         if src_bpemodel:
             src_bpemodel = resolve_train_path(src_bpemodel, st_train_config)
+        # built without weights (st_model_file=None: espnet2 would unpickle it), then loaded safely and
+        # strictly by mmpt.pack.load
         self._s2t = Speech2Text(
-            st_train_config=str(st_train_config), st_model_file=str(st_model_file), device=device,
+            st_train_config=str(st_train_config), st_model_file=None, device=device,
             beam_size=beam_size, penalty=penalty, maxlenratio=maxlenratio, minlenratio=minlenratio,
             lm_weight=0.0, ctc_weight=0.0, nbest=1, token_type=conf.get("token_type"), bpemodel=bpemodel,
             src_token_type=conf.get("src_token_type"), src_bpemodel=src_bpemodel,
         )
         self.model = self._s2t.st_model
+        load_model_weights(self.model, st_model_file, st_train_config)
 
     @torch.no_grad()
     def translate(self, feats: Sequence[np.ndarray]) -> List[Result]:

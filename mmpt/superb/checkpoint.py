@@ -8,7 +8,8 @@ espnet2's ASR task does: the class choice ``encoder`` / ``encoder_conf``, an opt
 ``frontend.``, ``normalize.``, ``preencoder.`` and ``encoder.`` prefixes of the state dict.
 
 This module rebuilds exactly those parts with espnet2.tasks.asr's class choices and loads their weights
-(``torch.load(..., weights_only=True)``: the checkpoint may come from anywhere, so no pickled code runs).
+through :mod:`mmpt.pack.load` (``weights_only=True``, strict keys: the checkpoint may come from anywhere,
+so no pickled code runs and no weight is silently left random).
 
 Precomputed features: the Kaldi fbank options the encoder was trained with are looked up, in order, in
 the ``fbank_config`` argument, ``fbank.yaml`` beside the checkpoint, ``fbank.yaml`` beside the config
@@ -17,19 +18,17 @@ the ``fbank_config`` argument, ``fbank.yaml`` beside the checkpoint, ``fbank.yam
 from __future__ import annotations
 
 import logging
-import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 import numpy as np
 import torch
-import yaml
 from torch import nn
 
-from mmpt.data.errors import DataError
 from mmpt.features.fbank import DEFAULT_CONFIG_PATH, FbankConfig
+from mmpt.pack import load as pack_load
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ CONFIG_FILE_NAME = "config.yaml"
 SAMPLE_RATE = 16000
 
 
-class CheckpointError(DataError):
+class CheckpointError(pack_load.ModelFileError):
     """A checkpoint or its config that cannot give an encoder."""
 
 
@@ -92,40 +91,21 @@ class EncoderCheckpoint:
 def load_state_dict(ckpt: PathLike) -> Dict[str, torch.Tensor]:
     """The model state dict of an espnet2 ``*.pth`` (plain state dict, or ``checkpoint.pth``'s ``model``).
 
-    Loaded with ``weights_only=True``: tensors and plain containers only.
+    Loaded by :func:`mmpt.pack.load.load_state_dict` (``weights_only=True``: tensors and plain
+    containers only). Raises CheckpointError naming the file.
     """
-    path = Path(ckpt)
-    if not path.is_file():
-        raise CheckpointError(path, "checkpoint file not found")
     try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
-        raise CheckpointError(
-            path, f"cannot be loaded safely (weights_only=True accepts tensors and plain containers only): {exc}"
-        ) from None
-    except (RuntimeError, EOFError, OSError) as exc:
-        raise CheckpointError(path, f"not a readable torch checkpoint: {exc}") from None
-    if isinstance(obj, Mapping) and isinstance(obj.get("model"), Mapping):
-        obj = obj["model"]  # espnet2 checkpoint.pth: {"model": ..., "optimizers": ..., ...}
-    if not isinstance(obj, Mapping) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
-        raise CheckpointError(path, "expected a model state dict (a mapping of parameter names to tensors)")
-    return dict(obj)
+        return pack_load.load_state_dict(ckpt, training_checkpoint=True, what="checkpoint file")
+    except pack_load.ModelFileError as exc:
+        raise CheckpointError(exc.where, exc.problem) from None
 
 
 def load_config(config_path: PathLike) -> Dict[str, Any]:
     """An espnet2 training config (yaml mapping) that names an ``encoder``."""
-    path = Path(config_path)
-    if not path.is_file():
-        raise CheckpointError(path, "espnet2 training config not found")
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CheckpointError(path, f"not valid yaml: {exc}") from None
-    if not isinstance(config, dict):
-        raise CheckpointError(path, "expected a yaml mapping (an espnet2 training config)")
-    if not config.get("encoder"):
-        raise CheckpointError(path, "the config names no encoder (key 'encoder'); not an espnet2 model config")
-    return config
+        return pack_load.load_config(config_path, require=("encoder",))
+    except pack_load.ModelFileError as exc:
+        raise CheckpointError(exc.where, exc.problem) from None
 
 
 def find_fbank_config(
@@ -148,44 +128,13 @@ def find_fbank_config(
     return FbankConfig.from_file(DEFAULT_CONFIG_PATH), str(DEFAULT_CONFIG_PATH)
 
 
-def _prefixed(state: Mapping[str, torch.Tensor], prefix: str) -> Dict[str, torch.Tensor]:
-    return {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
-
-
-def _key_list(keys: List[str], limit: int = 10) -> str:
-    """``a, b, c (+N more)``"""
-    return ", ".join(keys[:limit]) + (f" (+{len(keys) - limit} more)" if len(keys) > limit else "")
-
-
 def _load_part(module: nn.Module, state: Mapping[str, torch.Tensor], prefix: str, ckpt: Path) -> None:
     """Strictly load the ``prefix`` keys into ``module``; CheckpointError lists what does not match."""
-    part = _prefixed(state, prefix)
-    expected = set(module.state_dict())
-    missing = sorted(expected - set(part))
-    unexpected = sorted(set(part) - expected)
-    if missing or unexpected:
-        lines = []
-        if missing:
-            lines.append(f"{len(missing)} missing key(s): {_key_list([prefix + k for k in missing])}")
-        if unexpected:
-            lines.append(f"{len(unexpected)} unexpected key(s): {_key_list([prefix + k for k in unexpected])}")
-        what = f"the {prefix.rstrip('.')} weights do not match the config's {type(module).__name__}"
-        raise CheckpointError(ckpt, f"{what}: " + "; ".join(lines))
     try:
-        module.load_state_dict(part, strict=True)
-    except RuntimeError as exc:  # shape mismatches
-        raise CheckpointError(ckpt, f"the {prefix.rstrip('.')} weights do not fit the config: {exc}") from None
-
-
-def _resolve_stats_file(stats_file: str, config_path: Path) -> Optional[Path]:
-    """``normalize_conf.stats_file`` as written (relative to the recipe dir), else beside the config or in
-    the recipe dir above ``exp/<name>/config.yaml``."""
-    path = Path(stats_file)
-    if path.is_absolute():
-        candidates = [path]
-    else:
-        candidates = [path, *(p / path for p in config_path.parents), config_path.parent / path.name]
-    return next((c for c in candidates if c.is_file()), None)
+        pack_load.load_into(module, state, ckpt, prefix=prefix,
+                            what=f"the config's {type(module).__name__} ({prefix.rstrip('.')} weights)")
+    except pack_load.ModelFileError as exc:
+        raise CheckpointError(exc.where, exc.problem) from None
 
 
 def _build_normalize(
@@ -199,7 +148,7 @@ def _build_normalize(
     conf = dict(config.get("normalize_conf") or {})
     found = None
     if "stats_file" in conf:
-        found = _resolve_stats_file(str(conf["stats_file"]), config_path)
+        found = pack_load.resolve_stats_file(str(conf["stats_file"]), config_path)
         mean, std = state.get("normalize.mean"), state.get("normalize.std")
         if found is not None:
             conf["stats_file"] = str(found)

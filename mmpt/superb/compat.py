@@ -10,11 +10,12 @@ Each shim is installed only where the stack needs it, and says so in the log:
   same stand-in is used.
 * torch >= 2.6 ``torch.load`` defaults to ``weights_only=True``, which refuses s3prl's own experiment
   checkpoints (``states-*.ckpt`` / ``dev-best.ckpt`` hold an ``argparse.Namespace`` and the config) when
-  resuming (``-e``) or evaluating (``-i``). -> inside ``s3prl.run_downstream`` and
-  ``s3prl.downstream.runner`` only, ``torch`` is replaced by a proxy whose ``load`` defaults to
-  ``weights_only=False``: those two modules load nothing but the checkpoints s3prl's runner wrote itself
-  (trusted, local). The upstream checkpoint never goes through them: :mod:`mmpt.superb.checkpoint`
-  loads it with ``weights_only=True``.
+  resuming (``-e``), evaluating (``-e``) or initialising (``-i``). -> inside ``s3prl.run_downstream`` and
+  ``s3prl.downstream.runner`` only, ``torch`` is replaced by a proxy whose ``load`` goes through
+  :func:`mmpt.pack.load.load_trusted_checkpoint`: still ``weights_only=True``, with exactly the extra
+  types s3prl's runner stores allowed (``argparse.Namespace``). Any path can be given to ``-e``, so a
+  file holding other pickled objects is refused (:class:`~mmpt.pack.load.ModelFileError`), never
+  unpickled. The upstream checkpoint goes through :mod:`mmpt.superb.checkpoint` (plain state dicts).
 * the PyPI s3prl lacks the ``s3prl.downstream.ctc.corpus`` package that PR's ``ctc`` downstream imports.
   -> :mod:`mmpt.superb.libriphone` registered as ``s3prl.downstream.ctc.corpus.libriphone``.
 * KS's expert imports ``catalyst.data.sampler.DistributedSamplerWrapper``; the catalyst pip installs today
@@ -150,26 +151,43 @@ def install_torchaudio_shims() -> List[str]:
 
 # -------------------------------------------------------------------------------------------- torch.load
 class TrustedCheckpointTorch(types.ModuleType):
-    """``torch`` as seen by s3prl's runner modules: the same module, except that ``load`` defaults to
-    ``weights_only=False`` (they load only the experiment checkpoints s3prl's runner saved)."""
+    """``torch`` as seen by s3prl's runner modules: the same module, except that ``load`` reads s3prl
+    runner checkpoints with :func:`mmpt.pack.load.load_trusted_checkpoint` (``weights_only=True`` plus
+    the allow-listed ``argparse.Namespace``) whatever ``weights_only`` the caller asks for."""
 
     def __init__(self) -> None:
-        super().__init__("torch", "torch, with weights_only=False loading of s3prl experiment checkpoints")
+        super().__init__("torch", "torch, with allow-listed weights_only loading of s3prl runner checkpoints")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(torch, name)
 
     @staticmethod
     def load(f: Any, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("weights_only", False)
-        logger.info("loading s3prl experiment checkpoint %s (trusted: written by s3prl's runner)", f)
-        return torch.load(f, *args, **kwargs)
+        from mmpt.pack.load import load_trusted_checkpoint
+
+        if not isinstance(f, (str, os.PathLike)):
+            raise TypeError("s3prl checkpoints are loaded from a path")
+        map_location = kwargs.get("map_location", args[0] if args else None)
+        logger.info("loading s3prl runner checkpoint %s (weights_only=True, allow-list: argparse.Namespace)", f)
+        state = load_trusted_checkpoint(f)
+        if map_location not in (None, "cpu"):
+            state = _to_device(state, map_location)
+        return state
+
+
+def _to_device(obj: Any, device: Any) -> Any:
+    if isinstance(obj, torch.Tensor):
+        return obj.to(device)
+    if isinstance(obj, dict):
+        return {k: _to_device(v, device) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_to_device(v, device) for v in obj)
+    return obj
 
 
 def trust_s3prl_checkpoints(modules: Tuple[str, ...] = S3PRL_CHECKPOINT_LOADERS) -> bool:
-    """Let s3prl's runner load its own checkpoints on torch >= 2.6. Returns True when installed."""
-    if version_tuple(torch.__version__) < (2, 6):
-        return False
+    """Let s3prl's runner load its own checkpoints on torch >= 2.6, safely (allow-listed types only).
+    Installed on every torch (older ones would unpickle anything by default). Returns True."""
     for name in modules:
         module = importlib.import_module(name)
         if not isinstance(module.torch, TrustedCheckpointTorch):

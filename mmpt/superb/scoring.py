@@ -319,14 +319,11 @@ def score_sd(eval_dir: PathLike, data_dir: PathLike, collar: float = 0.0,
 # -------------------------------------------------------------------------------------------- results
 def checkpoint_step(ckpt: PathLike) -> Optional[int]:
     """The training step stored in an s3prl experiment checkpoint (``Step``), or None."""
-    import argparse
-
-    import torch
+    from mmpt.pack.load import ModelFileError, load_trusted_checkpoint
 
     try:
-        with torch.serialization.safe_globals([argparse.Namespace]):
-            state = torch.load(str(ckpt), map_location="cpu", weights_only=True)
-    except Exception as exc:  # unreadable or not an s3prl checkpoint: the table shows no step
+        state = load_trusted_checkpoint(ckpt)
+    except ModelFileError as exc:  # unreadable or not an s3prl checkpoint: the table shows no step
         logger.warning("cannot read the step of %s: %s", ckpt, exc)
         return None
     step = state.get("Step") if isinstance(state, dict) else None

@@ -55,6 +55,7 @@ from espnet2.utils.types import int_or_none, str2bool, str_or_none
 
 from mmpt.nets.mae_decoder import SharedMAEDecoder
 from mmpt.nets.video_vit import VideoViT
+from mmpt.pack.espnet import SafeTrainingTask
 from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities
 from mmpt.pretrain.av_preprocessor import AVPreprocessor
 
@@ -96,7 +97,7 @@ def _check_keys(what: str, conf: dict, allowed: Collection[str]) -> None:
         raise ValueError(f"unknown {what} option(s) {unknown}; allowed: {sorted(allowed)}")
 
 
-class AVPretrainTask(AbsTask):
+class AVPretrainTask(SafeTrainingTask, AbsTask):
     """Audio-visual MAE / CLR / MAE+CLR pre-training with espnet2's trainer."""
 
     num_optimizers: int = 1

@@ -12,6 +12,14 @@ ENCODER_CONF = {"output_size": 16, "attention_heads": 2, "linear_units": 32, "nu
                 "input_layer": "conv2d", "cnn_module_kernel": 3}
 
 
+def encoder_state(seed: int) -> dict:
+    """``encoder.*`` tensors of the config's (tiny) Conformer, a different draw for each seed."""
+    from espnet2.asr.encoder.conformer_encoder import ConformerEncoder
+
+    torch.manual_seed(seed)
+    return {f"encoder.{k}": v for k, v in ConformerEncoder(input_size=80, **ENCODER_CONF).state_dict().items()}
+
+
 def make_exp(root: Path, *, model_names=("valid.acc.ave.pth", "3epoch.pth"), stats_rel: bool = True) -> Path:
     """``<root>/exp/st_x`` with config.yaml (stats_file relative to <root>, the recipe dir), model files
     holding ``encoder.*``/``decoder.*`` tensors, ``checkpoint.pth`` and the stats."""
@@ -29,8 +37,7 @@ def make_exp(root: Path, *, model_names=("valid.acc.ave.pth", "3epoch.pth"), sta
     }
     (exp / "config.yaml").write_text(yaml.safe_dump(config))
     for i, name in enumerate(model_names):
-        torch.save({"encoder.w": torch.full((2, 2), float(i)), "encoder.bn.running_mean": torch.zeros(2),
-                    "decoder.w": torch.ones(3), "normalize.mean": torch.zeros(80)}, exp / name)
+        torch.save({**encoder_state(i), "decoder.w": torch.ones(3), "normalize.mean": torch.zeros(80)}, exp / name)
     torch.save({"model": {}, "optimizers": [], "reporter": {}}, exp / "checkpoint.pth")
     (exp / "fbank.yaml").write_text("num_mel_bins: 80\n")
     return exp

@@ -14,7 +14,7 @@ from mmpt.asr.train_config import make_train_config, write_config
 from mmpt.bin import make_train_config as make_cli
 from mmpt.bin import pack_encoder as pack_cli
 from mmpt.data.errors import DataError
-from tests.asr.conftest import ENCODER_CONF, make_exp
+from tests.asr.conftest import ENCODER_CONF, encoder_state, make_exp
 
 
 def test_exp_dir_is_read_with_its_own_encoder_config(exp_dir: Path):
@@ -26,7 +26,7 @@ def test_exp_dir_is_read_with_its_own_encoder_config(exp_dir: Path):
     assert p.normalize_conf["stats_file"] == str(p.stats_file)
     assert p.fbank_conf == (exp_dir / "fbank.yaml").resolve()
     assert p.init_param == f"{p.model_path}:encoder:encoder"
-    assert set(p.encoder_state_dict()) == {"w", "bn.running_mean"}
+    assert set(p.encoder_state_dict()) == {k[len("encoder."):] for k in encoder_state(0)}
     # a .pth beside its config, or the config itself, work too
     assert load_pretrained(exp_dir / "3epoch.pth").model_path.name == "3epoch.pth"
     assert load_pretrained(exp_dir / "config.yaml").model_path.name == "valid.acc.ave.pth"
@@ -74,7 +74,7 @@ def test_pack_round_trip_and_move(tmp_path: Path, exp_dir: Path, capsys):
     assert cfg["normalize_conf"]["stats_file"] == str((out / "feats_stats.npz").resolve())
     assert cfg["encoder_conf"] == ENCODER_CONF
     state = torch.load(out / "model.pth")
-    assert set(state) == {"encoder.w", "encoder.bn.running_mean", "decoder.w", "normalize.mean"}
+    assert set(state) == {*encoder_state(0), "decoder.w", "normalize.mean"}
     mtime = (out / "model.pth").stat().st_mtime_ns
     assert pack_cli.main(["--config", str(exp_dir / "config.yaml"), "--out", str(out)]) == 0
     assert "up to date" in capsys.readouterr().out and (out / "model.pth").stat().st_mtime_ns == mtime
@@ -87,11 +87,20 @@ def test_pack_round_trip_and_move(tmp_path: Path, exp_dir: Path, capsys):
 
     rec = pack_encoder(exp_dir / "config.yaml", tmp_path / "enc", model=exp_dir / "3epoch.pth", encoder_only=True)
     assert not rec["up_to_date"]
-    assert set(torch.load(tmp_path / "enc" / "model.pth")) == {"encoder.w", "encoder.bn.running_mean", "normalize.mean"}
+    assert set(torch.load(tmp_path / "enc" / "model.pth")) == {*encoder_state(0), "normalize.mean"}
     torch.save({"decoder.w": torch.ones(1)}, exp_dir / "3epoch.pth")
     assert pack_cli.main(["--config", str(exp_dir / "config.yaml"), "--model", str(exp_dir / "3epoch.pth"),
                           "--out", str(tmp_path / "bad")]) == 1
     assert "no 'encoder.*' parameters" in capsys.readouterr().err
+    # encoder weights that do not fit the config's encoder are refused, naming what differs
+    state = encoder_state(0)
+    del state["encoder.embed.conv.0.weight"]
+    torch.save({**state, "encoder.extra": torch.ones(1)}, exp_dir / "3epoch.pth")
+    assert pack_cli.main(["--config", str(exp_dir / "config.yaml"), "--model", str(exp_dir / "3epoch.pth"),
+                          "--out", str(tmp_path / "bad")]) == 1
+    err = capsys.readouterr().err
+    assert "3epoch.pth" in err and "1 missing key(s): encoder.embed.conv.0.weight" in err
+    assert "1 unexpected key(s): encoder.extra" in err
 
 
 def test_random_init_pack_is_the_untrained_encoder_of_the_config(tmp_path: Path, exp_dir: Path, capsys):
@@ -165,7 +174,7 @@ def test_make_train_config_cli(tmp_path: Path, exp_dir: Path, capsys, monkeypatc
     args = ["--base", str(base), "--out", str(out), "--pretrained_encoder", str(exp_dir), "--freeze_encoder", "true",
             "--fbank_conf", str(exp_dir / "fbank.yaml")]
     assert make_cli.main(args) == 0
-    assert "2 tensors in" in capsys.readouterr().out
+    assert f"{len(encoder_state(0))} tensors in" in capsys.readouterr().out
     cfg = yaml.safe_load(out.read_text())
     assert cfg["freeze_param"] == ["encoder"] and cfg["encoder_conf"] == ENCODER_CONF
     assert make_cli.main(args) == 0 and "up to date" in capsys.readouterr().out

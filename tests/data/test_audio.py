@@ -300,14 +300,36 @@ def test_zero_sample_wav(tmp_path):
 
 
 def test_truncated_wav(tmp_path):
-    p = write_wav(tmp_path / "t.wav", sine(440, 16000, 1.0))
-    p.write_bytes(p.read_bytes()[:2000])  # header claims 16000 samples
-    try:
-        wav = load_audio(str(p))
-    except AudioReadError as e:
-        assert str(p) in str(e)
-    else:  # libsndfile may accept the short file and read what is there; never more than that
-        assert 0 < len(wav) <= 1000
+    """libsndfile quietly shrinks a cut WAV's frame count; the header's data size gives it away."""
+    p = write_wav(tmp_path / "t.wav", sine(440, 16000, 2.0))
+    p.write_bytes(p.read_bytes()[: 44 + 2 * 8000])  # the header still promises 2 s; 0.5 s are left
+    assert sf.info(str(p)).frames == 8000  # what libsndfile makes of it
+    with pytest.raises(AudioReadError, match=r"truncated audio: the WAV header promises 32000 samples "
+                                             r"\(2.000 s\), the file holds 8000 \(0.500 s\)") as e:
+        load_audio(str(p))
+    assert str(p) in str(e.value)
+
+
+def test_truncated_flac(tmp_path):
+    p = tmp_path / "t.flac"
+    sf.write(str(p), sine(440, 16000, 2.0), 16000)
+    p.write_bytes(p.read_bytes()[: p.stat().st_size // 4])
+    with pytest.raises(AudioReadError, match="truncated or corrupt audio: the FLAC header promises 32000") as e:
+        load_audio(str(p))
+    assert str(p) in str(e.value)
+
+
+def test_truncated_audio_is_excluded_from_the_fbank_dump(tmp_path):
+    from mmpt.features.fbank_dump import dump_fbank
+
+    whole = write_wav(tmp_path / "spk-a.wav", sine(440, 16000, 2.0))
+    cut = write_wav(tmp_path / "spk-b.wav", sine(440, 16000, 2.0))
+    cut.write_bytes(cut.read_bytes()[: 44 + 2 * 8000])
+    d = tmp_path / "data"
+    DataDir(wav_scp={"spk-a": str(whole), "spk-b": str(cut)}, utt2spk={"spk-a": "spk", "spk-b": "spk"}).write(d)
+    result = dump_fbank(d, tmp_path / "dump", progress=False)
+    assert (result.num_done, result.num_excluded) == (1, 1)
+    assert "truncated audio" in dict(result.excluded)["spk-b"]
 
 
 def test_where_and_key_name_the_origin(tmp_path):

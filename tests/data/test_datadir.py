@@ -173,3 +173,47 @@ def test_cli(tmp_path, capsys):
     assert DataDir.load(tmp_path / "comb").text == DataDir.load(tmp_path / "fixed").text
     assert main(["validate", str(tmp_path / "missing")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------- Kaldi validate_data_dir.sh checks
+def test_speaker_id_must_prefix_the_utterance_id(tmp_path, capsys):
+    from mmpt.bin.datadir import main
+
+    d = _make(tmp_path, n=4)
+    u2s = read_kv(d / "utt2spk")
+    u2s["spk0-utt00"] = "zed"  # sorts after spk1 by speaker, before it by utterance
+    DataDir(wav_scp=read_kv(d / "wav.scp"), text=read_kv(d / "text"), utt2spk=u2s).write(d)
+    problems = [str(p) for p in DataDir.load(d).validate()]
+    assert problems == ["utt2spk [spk0-utt00]: speaker id 'zed' is not a prefix of the utterance id "
+                        "(make speaker ids prefixes of utterance ids, or pass --no-spk-sort)"]
+    assert main(["validate", str(d)]) == 1
+    assert "not a prefix" in capsys.readouterr().out
+    assert main(["validate", "--no-spk-sort", str(d)]) == 0
+    assert DataDir.load(d).validate(spk_sort=False) == []
+    # fix cannot repair ids: it keeps every utterance and says what is still wrong
+    assert main(["fix", str(d), str(tmp_path / "fixed")]) == 1
+    assert "kept 4 of 4" in capsys.readouterr().out
+    assert main(["fix", "--no-spk-sort", str(d), str(tmp_path / "fixed2")]) == 0
+
+
+def test_empty_lines_spk2utt_and_field_counts(tmp_path):
+    d = _make(tmp_path, n=4)
+    (d / "text").write_text((d / "text").read_text().replace("\n", "\n\n", 1))
+    (d / "spk2utt").write_text("spk0 spk0-utt00\nspk1 spk1-utt01\nspk2 spk2-utt02\n")  # spk0-utt03 is missing
+    problems = [str(p) for p in DataDir.load(d).validate()]
+    assert "text: 1 empty line(s), the first at line 2" in problems
+    assert any(p.startswith("spk2utt: does not match utt2spk (1 speaker(s) differ, e.g. 'spk0')") for p in problems)
+    fixed, _ = DataDir.load(d).fix()
+    fixed.write(tmp_path / "fixed")
+    assert DataDir.load(tmp_path / "fixed").validate() == []  # rewritten: no empty line, spk2utt derived
+
+    d2 = _make(tmp_path / "b", n=2)
+    (d2 / "utt2spk").write_text("spk0-utt00 spk0 extra\nspk1-utt01 spk1\n")
+    assert "utt2spk [spk0-utt00]: expected 'utt spk', got 3 fields" in [str(p) for p in DataDir.load(d2).validate()]
+
+
+def test_kaldi_speaker_sort_order(tmp_path):
+    """Prefixes alone can still disagree in order ('a' < 'a-' but 'a-x' > 'a.y'): Kaldi's own check."""
+    d = DataDir(text={"a-x": "X", "a.y": "Y"}, utt2spk={"a-x": "a-", "a.y": "a"})
+    assert [p.message.split(" (")[0] for p in d.validate(check_files=False)] == [
+        "not in sorted order when sorted first on the speaker id"]

@@ -53,12 +53,14 @@ def wav_datadir(tmp_path: Path) -> Path:
 
 
 def write_mp4(
-    path: Path, num_frames: int, height: int = 48, width: int = 64, fps: int = 25, audio: bool = True
+    path: Path, num_frames: int, height: int = 48, width: int = 64, fps: int = 25, audio: bool = True,
+    faststart: bool = False,
 ) -> Path:
-    """An mpeg4 clip whose frame i is uniformly grey level 8*i (and a sine audio track if ``audio``)."""
+    """An mpeg4 clip whose frame i is uniformly grey level 8*i (and a sine audio track if ``audio``);
+    ``faststart`` puts the index (moov) before the data, as streaming sites do."""
     import av
 
-    with av.open(str(path), "w") as c:
+    with av.open(str(path), "w", options={"movflags": "faststart"} if faststart else {}) as c:
         v = c.add_stream("mpeg4", rate=fps)
         v.width, v.height, v.pix_fmt = width, height, "yuv420p"
         a = None

@@ -140,3 +140,27 @@ def test_real_librispeech_dump(realdata: Path, tmp_path: Path):
     dump_fbank(data, tmp_path / "dump", nj=1, progress=False)
     frames = read_kv(tmp_path / "dump" / "utt2num_frames")
     assert frames == {f.stem: str(1 + (sf.info(str(f)).frames - 400) // 160) for f in flacs}
+
+
+@pytest.mark.parametrize("nj", [1, 2])
+def test_cli_counts_every_utterance_it_does_not_dump(tmp_path: Path, capsys, nj):
+    """An utterance that text lists but wav.scp lacks is excluded and counted, never silently dropped; a
+    data dir with file-level problems is refused, as the recipes' validation refuses it."""
+    from mmpt.bin.dump_fbank import main
+
+    data = write_wav_datadir(tmp_path, {"spk1-a": 4000, "spk1-b": 4000, "spk2-a": 4000})
+    text = read_kv(data / "text")
+    write_kv(data / "text", {**text, "spk2-b": "ONLY IN TEXT"})
+    out = tmp_path / "dump"
+    assert main([str(data), str(out), "--nj", str(nj), "--no_progress"]) == 0
+    assert "done: 3 of 4 utterances, 1 excluded" in capsys.readouterr().out
+    excluded = read_kv(out / "excluded.txt")
+    assert list(excluded) == ["spk2-b"] and "text [spk2-b]: id not in the utterance list (wav.scp lacks it)" in \
+        excluded["spk2-b"]
+    assert DataDir.load(out).validate() == [] and len(DataDir.load(out)) == 3
+
+    (data / "utt2spk").write_text("spk2-a spk2\nspk1-a spk1\nspk1-b spk1\n\n")
+    assert main([str(data), str(tmp_path / "dump2"), "--no_progress"]) == 2
+    err = capsys.readouterr().err
+    assert "utt2spk: not sorted in LC_ALL=C order" in err and "utt2spk: 1 empty line(s)" in err
+    assert "mmpt-datadir fix" in err

@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mmpt.data.datadir import DataDir, read_kv
-from mmpt.data.errors import DataDirError
+from mmpt.data.datadir import DataDir, read_kv, write_kv
+from mmpt.data.errors import DataDirError, VideoReadError
 from mmpt.data.video import read_video
 from mmpt.features.npy_scp import NpyScp
 from mmpt.features.video_dump import dump_video
@@ -71,3 +71,49 @@ def test_real_lrs3_clips(realdata: Path, tmp_path: Path):
     dump_video(data, tmp_path / "dump", nj=1, fps=25, size=(112, 112), num_frames=16, stride=1, progress=False)
     shapes = read_kv(tmp_path / "dump" / "video_shape")
     assert len(shapes) == 2 and set(shapes.values()) == {"16,112,112,3"}
+
+
+def test_cli_counts_clips_the_data_dir_does_not_hold_together(clips: Path, tmp_path: Path, capsys):
+    from mmpt.bin.dump_video import main
+
+    text = read_kv(clips / "text")
+    write_kv(clips / "text", {k: v for k, v in text.items() if k != "clip-b"})  # clip-b has no transcript
+    assert main([str(clips), str(tmp_path / "dump"), "--fps", "25", "--size", "32", "--no_progress"]) == 0
+    assert "done: 1 of 3 clips, 2 excluded" in capsys.readouterr().out
+    excluded = read_kv(tmp_path / "dump" / "excluded.txt")
+    assert "[clip-b]: id not in the utterance list (text lacks it)" in excluded["clip-b"]
+    assert "gone.mp4" in excluded["clip-c"]
+
+
+def test_truncated_faststart_mp4_is_excluded_not_dumped_partly(tmp_path: Path):
+    """An mp4 with its index at the front, cut in half, still opens and decodes about half its frames:
+    the header's frame count tells it is truncated, so it is excluded with that reason."""
+    whole = write_mp4(tmp_path / "whole.mp4", 100, audio=False, faststart=True)
+    cut = tmp_path / "cut.mp4"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])
+    assert read_video(whole).shape[0] == 100
+    with pytest.raises(VideoReadError, match=r"truncated video: the header promises 100 frames, only \d+ could"):
+        read_video(cut)
+    with pytest.raises(VideoReadError, match="truncated video"):
+        read_video(cut, fps=25, num_frames=100)  # re-timed and padded before: now refused
+    assert read_video(cut, num_frames=4).shape[0] == 4  # the first frames are there: no full decode, no check
+    data_dir = write_video_datadir(tmp_path, {"clip-cut": str(cut), "clip-whole": str(whole)})
+    result = dump_video(data_dir, tmp_path / "dump", fps=25, size=16, progress=False)
+    assert (result.num_done, result.num_excluded) == (1, 1)
+    excluded = read_kv(tmp_path / "dump" / "excluded.txt")
+    assert "cut.mp4" in excluded["clip-cut"] and "truncated video" in excluded["clip-cut"]
+    assert list(read_kv(tmp_path / "dump" / "video.scp")) == ["clip-whole"]
+
+
+def test_truncated_faststart_mp4_audio_track_is_refused(tmp_path: Path):
+    from mmpt.data.audio import load_audio
+    from mmpt.data.errors import AudioReadError
+    from mmpt.data.video import extract_audio
+
+    whole = write_mp4(tmp_path / "whole.mp4", 100, audio=True, faststart=True)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    assert extract_audio(whole).shape[0] >= 63000  # 4 s at 16 kHz
+    with pytest.raises(AudioReadError, match="truncated"):
+        load_audio(str(cut))

@@ -87,7 +87,7 @@ def test_encoder_shape_mismatch(tiny_ckpt, tmp_path):
     config = yaml.safe_load((exp / "config.yaml").read_text())
     config["encoder_conf"]["linear_units"] = 96
     (exp / "config.yaml").write_text(yaml.safe_dump(config))
-    with pytest.raises(CheckpointError, match="do not fit the config"):
+    with pytest.raises(CheckpointError, match="does not fit the config"):
         load_encoder_checkpoint(exp / "model.pth")
 
 

@@ -40,8 +40,8 @@ def _train(tiny_ckpt, expdir: Path, downstream: str, overrides: str) -> None:
 
 
 def _evaluate(expdir: Path) -> None:
-    """Evaluation restores the trained featurizer and downstream from s3prl's own checkpoint (a pickle:
-    loaded through mmpt's trusted-loading shim on torch >= 2.6) and scores the test set."""
+    """Evaluation restores the trained featurizer and downstream from s3prl's own checkpoint (loaded by
+    mmpt.pack.load: weights_only=True plus the allow-listed argparse.Namespace) and scores the test set."""
     assert launcher.main(["-m", "evaluate", "-e", str(expdir / f"states-{STEPS}.ckpt"), "-t", "test"]) == 0
 
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import numpy as np
 import pytest
@@ -92,9 +92,10 @@ class AVCorpus:
         ]
 
 
-def start(cmd: List[str], log: Path) -> subprocess.Popen:
-    """Start ``cmd`` from the repository root, output to ``log`` (one thread: the box is shared)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")
+def start(cmd: List[str], log: Path, env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
+    """Start ``cmd`` from the repository root, output to ``log`` (one thread: the box is shared); ``env``
+    adds variables."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1", **(env or {}))
     with open(log, "w") as f:
         return subprocess.Popen(cmd, cwd=REPO, stdout=f, stderr=subprocess.STDOUT, env=env)
 

@@ -13,7 +13,8 @@ import yaml
 
 from mmpt.bin.av_pretrain_train import main as train_main
 from mmpt.tasks.av_pretrain import AVPretrainTask
-from tests.tasks.conftest import CPU_CONF, MAX_AUDIO_FRAMES, start, wait
+from tests.pack.test_resume import KILLER
+from tests.tasks.conftest import CPU_CONF, MAX_AUDIO_FRAMES, PYTHON, start, wait
 
 METHODS = ("mae", "clr", "mae_clr")
 
@@ -89,10 +90,15 @@ def test_resume_continues_exactly_where_the_last_finished_epoch_ended(av_corpus)
 
 
 def test_resume_after_a_kill_mid_epoch_gives_the_uninterrupted_checkpoint(av_corpus):
-    """SIGKILL during epoch 3, then ``--resume true``: espnet2 restarts epoch 3 from checkpoint.pth and the
-    final model equals a run that was never interrupted (both runs in their own process, one thread)."""
+    """SIGKILL during epoch 3, or while checkpoint.pth of epoch 3 is being written, then ``--resume true``:
+    espnet2 restarts epoch 3 from checkpoint.pth and the final model equals a run that was never
+    interrupted (each run in its own process, one thread)."""
     args = lambda out, *extra: av_corpus.train_args("mae", out, "--max_epoch", "3", *extra)  # noqa: E731
     straight, killed = av_corpus.root / "exp_kill_straight", av_corpus.root / "exp_killed"
+    torn = av_corpus.root / "exp_killed_in_checkpoint"
+    # meanwhile: SIGKILL halfway through writing the third checkpoint.pth (see tests/pack/test_resume.py)
+    torn_cmd = [PYTHON, "-c", KILLER, "mmpt.bin.av_pretrain_train", *args(torn)[3:]]
+    torn_proc = start(torn_cmd, av_corpus.root / "torn.log", env={"KILL_CKPT": "3"})
     wait(*_started(args(straight), av_corpus.root / "straight.log"))
 
     proc, log = _started(args(killed), av_corpus.root / "killed.log")
@@ -113,6 +119,14 @@ def test_resume_after_a_kill_mid_epoch_gives_the_uninterrupted_checkpoint(av_cor
     for key in a:
         assert torch.allclose(a[key], b[key], rtol=1e-5, atol=1e-6), key
     assert _train_losses(killed) == pytest.approx(_train_losses(straight), rel=1e-5)
+
+    # the torn write left epoch 2's checkpoint.pth intact (atomic): --resume redoes epoch 3, same model
+    assert torn_proc.wait(timeout=600) == -signal.SIGKILL, (av_corpus.root / "torn.log").read_text()[-3000:]
+    assert not (torn / "3epoch.pth").exists()
+    wait(*_started(args(torn, "--resume", "true"), av_corpus.root / "torn_resumed.log"))
+    c = torch.load(torn / "3epoch.pth", map_location="cpu")
+    for key in a:
+        assert torch.allclose(a[key], c[key], rtol=1e-5, atol=1e-6), key
 
 
 def test_two_process_distributed_training(av_corpus):

@@ -8,7 +8,7 @@
 #   Stage 3: global CMVN statistics of the training set -> ${expdir}/st_stats_fbank/train/feats_stats.npz
 #   Stage 4: sentencepiece models and token lists of the target and source training texts
 #   Stage 5: shape files (token counts) of the training and validation texts
-#   Stage 6: espnet2 ST training (python -m espnet2.bin.st_train), the encoder optionally from a pack
+#   Stage 6: espnet2 ST training (python -m mmpt.bin.st_train), the encoder optionally from a pack
 #   Stage 7: beam-search translation of the test sets
 #   Stage 8: BLEU (sacrebleu) -> <st_exp>/decode_*/<set>/score_bleu/result.txt and <st_exp>/RESULTS.md
 #   Stage 9: pack the mid-trained encoder -> <st_exp>/packed (input of the ASR recipes' --pretrained_encoder)
@@ -79,7 +79,7 @@ Stages:
   3: global CMVN statistics of the training set -> <expdir>/st_stats_fbank/train/feats_stats.npz
   4: sentencepiece models + token lists of the target (text) and source (text.<src_case>.<src_lang>)
   5: token-count shape files of the training and validation texts
-  6: ST training (python -m espnet2.bin.st_train) -> <st_exp>
+  6: ST training (python -m mmpt.bin.st_train) -> <st_exp>
   7: translation of the test sets, one per inference config -> <st_exp>/decode_<config>_<model>/<set>/text
   8: BLEU -> <st_exp>/decode_*/<set>/score_bleu/result.txt and <st_exp>/RESULTS.md
   9: pack the trained encoder -> <st_exp>/packed
@@ -272,7 +272,7 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
         "${feats_dir}/${train_set}/feats.scp" "${feats_dir}/${valid_set}/feats.scp" \
         "${feats_dir}/${train_set}/${tgt_text_name}" "${feats_dir}/${valid_set}/${tgt_text_name}" ; } | sha256)
     # shellcheck disable=SC2086
-    run_training 6 espnet2.bin.st_train "${st_exp}" "${train_stamp}" \
+    run_training 6 mmpt.bin.st_train "${st_exp}" "${train_stamp}" \
         --config "${st_exp}/train.yaml" \
         --output_dir "${st_exp}" \
         --use_preprocessor true \

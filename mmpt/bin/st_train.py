@@ -1,0 +1,28 @@
+"""ST training with espnet2 (``espnet2.bin.st_train`` options), with mmpt's safe loading and atomic
+checkpoints (:func:`mmpt.pack.espnet.install_training_shims`).
+
+    python -m mmpt.bin.st_train --config exp/st_x/train.yaml --output_dir exp/st_x \\
+        --train_data_path_and_name_and_type dump/fbank/train/feats.scp,speech,kaldi_ark ...
+
+Every espnet2 option applies (--ngpu, --multiprocessing_distributed, --resume, --init_param, ...).
+"""
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+from espnet2.tasks.st import STTask
+
+from mmpt.pack.espnet import SafeTrainingTask
+
+
+class SafeSTTask(SafeTrainingTask, STTask):
+    """espnet2's STTask; each training process installs mmpt's training shims."""
+
+
+def main(cmd: Optional[List[str]] = None) -> None:
+    SafeSTTask.main(cmd=cmd)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
