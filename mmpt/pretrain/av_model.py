@@ -37,6 +37,7 @@ from mmpt.nets.video_vit import VideoViT
 from mmpt.pretrain.clr_loss import ContrastiveLoss
 from mmpt.pretrain.mae_loss import mae_loss, masked_mse
 from mmpt.pretrain.mae_targets import audio_frame_targets, video_patch_targets
+from mmpt.pretrain.video_augment import crop_resize_flip
 
 logger = logging.getLogger(__name__)
 
@@ -200,9 +201,13 @@ class AVPretrainModel(AbsESPnetModel):
         return feats, lengths
 
     def _video(
-        self, video: Optional[torch.Tensor], video_lengths: Optional[torch.Tensor]
+        self, video: Optional[torch.Tensor], video_lengths: Optional[torch.Tensor],
+        video_crop: Optional[torch.Tensor] = None,
     ) -> Optional[Tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
-        """(normalised clip [B, T, H, W, 3], pixels in [0, 1], has_video bool [B]) or None."""
+        """(normalised clip [B, T, H, W, 3], pixels in [0, 1], has_video bool [B]) or None.
+
+        With ``video_crop`` [B, 5] the clips are raw windows (uint8, any H x W): they are cropped, resized
+        and flipped here, on the batch's device (:func:`crop_resize_flip`)."""
         if video is None or video.size(1) == 0:
             return None
         if video.dim() != 5 or video.size(-1) != 3:
@@ -210,6 +215,8 @@ class AVPretrainModel(AbsESPnetModel):
         has = (video_lengths > 0) if video_lengths is not None else video.new_ones(video.size(0), dtype=torch.bool)
         if not bool(has.any()):
             return None
+        if video_crop is not None:
+            video = crop_resize_flip(video, video_crop, self.video_encoder.image_size, video_lengths)
         pixels = video.float() / 255.0
         return (pixels - self.video_mean) / self.video_std, pixels, has
 
@@ -263,6 +270,7 @@ class AVPretrainModel(AbsESPnetModel):
         speech_lengths: Optional[torch.Tensor] = None,
         video: Optional[torch.Tensor] = None,
         video_lengths: Optional[torch.Tensor] = None,
+        video_crop: Optional[torch.Tensor] = None,
         **kwargs,
     ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor], torch.Tensor]:
         """One pre-training step.
@@ -271,6 +279,8 @@ class AVPretrainModel(AbsESPnetModel):
             speech: fbank [B, L, 80] (or waveforms [B, S] with a frontend); speech_lengths [B].
             video: clips [B, T, H, W, 3], pixel values 0-255 (uint8 or float); video_lengths [B] frames
                 (0 = no video for that sample).
+            video_crop: [B, 5] (top, left, height, width, flip) when ``video`` holds raw windows to be
+                augmented here (the default data path: uint8 all the way to the device).
 
         Returns:
             loss, stats (see :func:`stat_keys`), weight (the batch size).
@@ -280,7 +290,7 @@ class AVPretrainModel(AbsESPnetModel):
         batch_size = (speech if speech is not None else video).size(0)
         device = (speech if speech is not None else video).device
         audio = self._audio(speech, speech_lengths)
-        vid = self._video(video, video_lengths)
+        vid = self._video(video, video_lengths, video_crop)
         values: Dict[str, Optional[torch.Tensor]] = {}
         skipped = False
 
