@@ -35,6 +35,7 @@ from mmpt.nets.masked_conformer import AudioEncoding, encode_audio, subsampling_
 from mmpt.nets.pooling import masked_mean
 from mmpt.nets.video_vit import VideoViT
 from mmpt.pretrain.clr_loss import ContrastiveLoss
+from mmpt.pretrain.global_batch import data_parallel_world_size, gather_rows
 from mmpt.pretrain.mae_loss import mae_loss, masked_mse
 from mmpt.pretrain.mae_targets import audio_frame_targets, video_patch_targets
 from mmpt.pretrain.video_augment import crop_resize_flip
@@ -93,6 +94,9 @@ class AVPretrainModel(AbsESPnetModel):
         video_target_norm: ``patch``, ``global`` or ``none`` (see :mod:`mmpt.pretrain.mae_targets`).
         clr_form, temperature, learnable_temperature: see :class:`ContrastiveLoss`.
         clr_dim: size of the normalised CLR embeddings.
+        clr_across_ranks: under data-parallel training, contrast every clip with the whole global batch
+            (the embeddings of every rank are gathered with gradient, :mod:`mmpt.pretrain.global_batch`);
+            False: with the clips of the same rank only.
         clr_input: ``full``: CLR encodes the unmasked inputs (the audio Conformer over every token, the
             video with one token per time step); ``masked`` (``mae_clr`` only): pool the MAE encoder
             outputs instead (cheaper: one encoder pass per modality).
@@ -116,6 +120,7 @@ class AVPretrainModel(AbsESPnetModel):
         clr_form: str = "paper",
         clr_dim: int = 768,
         clr_input: str = "full",
+        clr_across_ranks: bool = True,
         temperature: float = 1.0,
         learnable_temperature: bool = False,
         max_audio_frames: Optional[int] = 1000,
@@ -138,6 +143,7 @@ class AVPretrainModel(AbsESPnetModel):
         self.mae_loss_on = mae_loss_on
         self.video_target_norm = video_target_norm
         self.clr_input = clr_input if pt_method == "mae_clr" else "full"
+        self.clr_across_ranks = clr_across_ranks
         self.max_audio_frames = max_audio_frames
         self.input_size = input_size
 
@@ -252,16 +258,32 @@ class AVPretrainModel(AbsESPnetModel):
         return masked_mse(pred, target, selected), out, visible
 
     # ------------------------------------------------------------------------------------------- CLR
+    def _gathers(self) -> bool:
+        return self.clr_across_ranks and data_parallel_world_size() > 1
+
     def _clr(
-        self, a: torch.Tensor, has_a: torch.Tensor, v: torch.Tensor, has_v: torch.Tensor
-    ) -> Tuple[Optional[torch.Tensor], Optional[torch.Tensor]]:
-        """Eq. 2-3 over the samples having both modalities: a [B, D_a], v [B, D_v] pooled encodings."""
-        pair = has_a & has_v
-        if int(pair.sum()) < 2:
-            return None, None
-        a = F.normalize(self.audio_proj(a[pair]).float(), dim=-1)
-        v = F.normalize(self.video_proj(v[pair]).float(), dim=-1)
-        return self.clr(a, v)
+        self, a: Optional[torch.Tensor], has_a: Optional[torch.Tensor], v: Optional[torch.Tensor],
+        has_v: Optional[torch.Tensor],
+    ) -> Tuple[Optional[torch.Tensor], Optional[torch.Tensor], bool]:
+        """Eq. 2-3 over the samples having both modalities: a [B, D_a], v [B, D_v] pooled encodings (None:
+        this rank has no pair but joins the gather). Returns (loss, accuracy, whether this rank's own
+        samples took part); across ranks (:meth:`_gathers`) over the pairs of the global batch."""
+        if a is None:
+            dim = self.audio_proj.out_features
+            device = self.audio_proj.weight.device
+            a_emb = v_emb = torch.zeros(0, dim, device=device)
+            local = False
+        else:
+            pair = has_a & has_v
+            local = bool(pair.any())
+            a_emb = F.normalize(self.audio_proj(a[pair]).float(), dim=-1)
+            v_emb = F.normalize(self.video_proj(v[pair]).float(), dim=-1)
+        if self._gathers():
+            a_emb, v_emb = gather_rows(a_emb), gather_rows(v_emb)
+        if a_emb.size(0) < 2:
+            return None, None, False
+        loss, acc = self.clr(a_emb, v_emb)
+        return loss, acc, local
 
     # --------------------------------------------------------------------------------------- forward
     def forward(
@@ -318,9 +340,13 @@ class AVPretrainModel(AbsESPnetModel):
                     enc = encode_audio(self.encoder, *audio)
                     a_pool, has_a = masked_mean(enc.out, enc.out_valid), enc.valid.any(dim=1)
                     v_pool = self.video_encoder.forward_frames(vid[0]).mean(dim=1)
-                loss_clr, acc = self._clr(a_pool, has_a, v_pool, vid[2])
+                loss_clr, acc, local = self._clr(a_pool, has_a, v_pool, vid[2])
+            elif self._gathers():  # every rank must join the gather, also one without a pair
+                loss_clr, acc, local = self._clr(None, None, None, None)
+            else:
+                local = False
             values["loss_clr"], values["clr_acc"] = loss_clr, acc
-            skipped |= loss_clr is None
+            skipped |= loss_clr is None or not local
 
         if self.pt_method == "mae":
             loss = values["loss_mae"]
