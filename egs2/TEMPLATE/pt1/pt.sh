@@ -166,6 +166,7 @@ elif [ -z "${pt_tag}" ]; then
     [ "${pt_tag}" = "${pt_method}" ] && pt_tag=$(basename "$(dirname "${pt_config}")")
 fi
 pt_exp=${pt_exp:-${expdir}/pt_${pt_method}_${pt_tag}}
+log "Training config: ${pt_config} (--conf_scale ${conf_scale})"
 
 # config_info: "<model_conf.pt_method> <video_encoder_conf.image_size>" of ${pt_config}, checked against
 # --pt_method (a config of another method would silently train something else).
