@@ -147,7 +147,7 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
                     # shellcheck disable=SC2086
                     (cd "${egs}/must_c/st1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" --tgt_lang "${lang}" \
                         --pretrained_encoder "$(pt_pack "${corpus}" "${method}")" ${task_st_opts[${task}]} \
-                        --st_tag "$(st_tag "${corpus}" "${method}" "${lang}" "${task}")" \
+                        --st_tag "$(st_tag "${corpus}" "${method}" "${lang}" "${task}")" --conf_scale "${conf_scale}" \
                         --st_args "${task_train_opts[${task}]} ${st_args}")
                 done
             done
@@ -173,7 +173,7 @@ for corpus in ${pt_corpora}; do
 done
 
 if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
-    asr() { (cd "${egs}/librispeech/asr1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" \
+    asr() { (cd "${egs}/librispeech/asr1" && ./run.sh --nj "${nj}" --ngpu "${ngpu}" --conf_scale "${conf_scale}" \
         --inference_configs "${greedy}" --asr_args "${asr_args}" "$@"); }
     log "Stage 5: CTC fine-tuning, baseline: no pre-training, encoder trained from scratch"
     asr --asr_tag scratch --freeze_encoder false
