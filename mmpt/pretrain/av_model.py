@@ -30,6 +30,7 @@ from espnet2.torch_utils.device_funcs import force_gatherable
 from espnet2.train.abs_espnet_model import AbsESPnetModel
 from torch import nn
 
+from mmpt.nets.attention import enable_sdpa
 from mmpt.nets.mae_decoder import SharedMAEDecoder
 from mmpt.nets.masked_conformer import AudioEncoding, encode_audio, subsampling_factor, uses_relative_positions
 from mmpt.nets.pooling import masked_mean
@@ -101,6 +102,9 @@ class AVPretrainModel(AbsESPnetModel):
             video with one token per time step); ``masked`` (``mae_clr`` only): pool the MAE encoder
             outputs instead (cheaper: one encoder pass per modality).
         max_audio_frames: keep the first N feature frames (1000 = 10 s); None keeps all.
+        use_sdpa: the audio encoder's self-attention (``selfattn``) through torch's fused
+            ``scaled_dot_product_attention`` (:func:`mmpt.nets.attention.enable_sdpa`; the video ViT and
+            the decoder always use it).
     """
 
     def __init__(
@@ -124,6 +128,7 @@ class AVPretrainModel(AbsESPnetModel):
         temperature: float = 1.0,
         learnable_temperature: bool = False,
         max_audio_frames: Optional[int] = 1000,
+        use_sdpa: bool = True,
     ):
         super().__init__()
         if pt_method not in PT_METHODS:
@@ -150,6 +155,8 @@ class AVPretrainModel(AbsESPnetModel):
         self.frontend = frontend
         self.normalize = normalize
         self.encoder = encoder
+        if use_sdpa:
+            enable_sdpa(encoder)
         self.video_encoder = video_encoder
         self.factor = subsampling_factor(encoder)
         if self.use_mae:
