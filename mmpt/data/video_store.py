@@ -6,12 +6,18 @@ stride 4 inside the first 10 s of a clip, so a raw uint8 dump of every frame (~1
 
 - the frames the old dump kept (re-timed to ``fps``, resized like :func:`mmpt.data.video.read_video`),
   only the first ``max_seconds`` (10 s: what the 1000 kept fbank frames cover),
-- as a video-only MP4 of H.264 (yuv420p, ``crf`` quality, a keyframe every ``gop_seconds``, no B-frames so
-  presentation order is decoding order, ``moov`` at the front for one sequential read),
+- as a video-only MP4 of H.264 (yuv420p, ``crf`` quality, a keyframe every ``gop_seconds``, ``moov`` at
+  the front for one sequential read) with a fixed "P B B B" structure whose B-frames are not references
+  (``bf=3``, no B-pyramid, no adaptive B placement) and x264's ``fastdecode`` tuning (no CABAC, no
+  deblocking),
 - with presentation timestamps ``k / fps`` for frame ``k``: frame indices are exact.
 
 :func:`decode_window` opens a stored clip, seeks to the keyframe at or before the first wanted frame and
-decodes up to the last one (at most one GOP plus the window), converting only the wanted frames to RGB.
+decodes up to the last one, skipping (``skip_frame=NONREF``, set per packet) every B-frame that is not
+wanted: it decodes the reference frames of the span and the wanted frames only, and converts only the
+wanted ones to RGB. Measured on 224 px clips, the non-reference B-frames and the fast-decode tuning
+together nearly double the windows decoded per second for ~6 % more bytes than P-frames only with CABAC
+(``tools/benchmarks/bench_loader.py``).
 
 :func:`encode_clip` runs at dump time and is where bad sources are caught: an unreadable or corrupt
 container, no video stream, no decodable frame, or a truncated file (its packets end before the duration
@@ -184,7 +190,8 @@ def _h264_stream(out, rate: Fraction, hw: Tuple[int, int], options: StoreOptions
     stream.height, stream.width = hw
     stream.pix_fmt = "yuv420p"
     gop = str(options.gop())
-    stream.options = {"crf": str(options.crf), "g": gop, "keyint_min": gop, "sc_threshold": "0", "bf": "0",
+    stream.options = {"crf": str(options.crf), "g": gop, "keyint_min": gop, "sc_threshold": "0",
+                      "bf": "3", "b_pyramid": "none", "b-adapt": "0", "tune": "fastdecode",
                       "preset": options.preset, "threads": "1"}
     return stream
 
@@ -215,6 +222,7 @@ def decode_window(
     try:
         with av.open(path) as c:
             v = c.streams.video[0]
+            v.thread_type = "SLICE"  # frame threading would decouple skip_frame from the packet it is set for
             v.codec_context.thread_count = threads
             n = int(v.frames)
             if n <= 0:
@@ -228,12 +236,23 @@ def decode_window(
             scale = float(v.time_base) * float(v.average_rate)
             if first > 0:
                 c.seek(int(first / scale), stream=v, backward=True, any_frame=False)
+            cc = v.codec_context
             got: Dict[int, np.ndarray] = {}
-            for frame in c.decode(v):
-                k = int(round(frame.pts * scale))
-                if k in wanted:
-                    got[k] = frame.to_ndarray(format="rgb24")
-                if k >= last:
+            done = False
+            for packet in c.demux(v):
+                if packet.pts is not None:
+                    # an unwanted frame that nothing references is not decoded at all
+                    cc.skip_frame = "DEFAULT" if int(round(packet.pts * scale)) in wanted else "NONREF"
+                else:
+                    cc.skip_frame = "DEFAULT"  # the flush packet: deliver what is buffered
+                for frame in packet.decode():
+                    k = int(round(frame.pts * scale))
+                    if k in wanted:
+                        got[k] = frame.to_ndarray(format="rgb24")
+                    if k >= last:
+                        done = True
+                        break
+                if done:
                     break
     except _AV_ERRORS as e:
         raise VideoReadError(path, f"cannot decode the stored clip ({_reason(e)})") from None
