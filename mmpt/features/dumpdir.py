@@ -249,14 +249,15 @@ def _write_datadir(kept: Any, out_dir: Path, tables: Dict[str, Dict[str, str]], 
 
 
 def _remove_stale_parts(out_dir: Path, spec: DumpSpec, nj: int, used: set) -> None:
-    """Delete job outputs and markers of an earlier run with more jobs, and .npy files no scp line uses."""
+    """Delete job outputs and markers of an earlier run with more jobs, and .npy / .mp4 files no scp line
+    uses (also a re-encode's leftover temporary file)."""
     current = set()
     for i in range(1, nj + 1):
         current.update(p.name for p in part_files(out_dir, spec.name, spec.list_file, spec.shape_file, i).values())
         current.add(f"{spec.list_file.rsplit('.', 1)[0]}.{i}.ark")
     stem = spec.list_file.rsplit(".", 1)[0]
     for f in (out_dir / "data").iterdir():
-        if f.name.endswith(".npy"):
+        if f.name.endswith((".npy", ".mp4")):
             if str(f.resolve()) not in used and str(f) not in used:
                 f.unlink()
             continue

@@ -30,13 +30,16 @@ from espnet2.torch_utils.device_funcs import force_gatherable
 from espnet2.train.abs_espnet_model import AbsESPnetModel
 from torch import nn
 
+from mmpt.nets.attention import enable_sdpa
 from mmpt.nets.mae_decoder import SharedMAEDecoder
 from mmpt.nets.masked_conformer import AudioEncoding, encode_audio, subsampling_factor, uses_relative_positions
 from mmpt.nets.pooling import masked_mean
 from mmpt.nets.video_vit import VideoViT
 from mmpt.pretrain.clr_loss import ContrastiveLoss
+from mmpt.pretrain.global_batch import data_parallel_world_size, gather_rows
 from mmpt.pretrain.mae_loss import mae_loss, masked_mse
 from mmpt.pretrain.mae_targets import audio_frame_targets, video_patch_targets
+from mmpt.pretrain.video_augment import crop_resize_flip
 
 logger = logging.getLogger(__name__)
 
@@ -92,10 +95,16 @@ class AVPretrainModel(AbsESPnetModel):
         video_target_norm: ``patch``, ``global`` or ``none`` (see :mod:`mmpt.pretrain.mae_targets`).
         clr_form, temperature, learnable_temperature: see :class:`ContrastiveLoss`.
         clr_dim: size of the normalised CLR embeddings.
+        clr_across_ranks: under data-parallel training, contrast every clip with the whole global batch
+            (the embeddings of every rank are gathered with gradient, :mod:`mmpt.pretrain.global_batch`);
+            False: with the clips of the same rank only.
         clr_input: ``full``: CLR encodes the unmasked inputs (the audio Conformer over every token, the
             video with one token per time step); ``masked`` (``mae_clr`` only): pool the MAE encoder
             outputs instead (cheaper: one encoder pass per modality).
         max_audio_frames: keep the first N feature frames (1000 = 10 s); None keeps all.
+        use_sdpa: the audio encoder's self-attention (``selfattn``) through torch's fused
+            ``scaled_dot_product_attention`` (:func:`mmpt.nets.attention.enable_sdpa`; the video ViT and
+            the decoder always use it).
     """
 
     def __init__(
@@ -115,9 +124,11 @@ class AVPretrainModel(AbsESPnetModel):
         clr_form: str = "paper",
         clr_dim: int = 768,
         clr_input: str = "full",
+        clr_across_ranks: bool = True,
         temperature: float = 1.0,
         learnable_temperature: bool = False,
         max_audio_frames: Optional[int] = 1000,
+        use_sdpa: bool = True,
     ):
         super().__init__()
         if pt_method not in PT_METHODS:
@@ -137,12 +148,15 @@ class AVPretrainModel(AbsESPnetModel):
         self.mae_loss_on = mae_loss_on
         self.video_target_norm = video_target_norm
         self.clr_input = clr_input if pt_method == "mae_clr" else "full"
+        self.clr_across_ranks = clr_across_ranks
         self.max_audio_frames = max_audio_frames
         self.input_size = input_size
 
         self.frontend = frontend
         self.normalize = normalize
         self.encoder = encoder
+        if use_sdpa:
+            enable_sdpa(encoder)
         self.video_encoder = video_encoder
         self.factor = subsampling_factor(encoder)
         if self.use_mae:
@@ -200,9 +214,13 @@ class AVPretrainModel(AbsESPnetModel):
         return feats, lengths
 
     def _video(
-        self, video: Optional[torch.Tensor], video_lengths: Optional[torch.Tensor]
+        self, video: Optional[torch.Tensor], video_lengths: Optional[torch.Tensor],
+        video_crop: Optional[torch.Tensor] = None,
     ) -> Optional[Tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
-        """(normalised clip [B, T, H, W, 3], pixels in [0, 1], has_video bool [B]) or None."""
+        """(normalised clip [B, T, H, W, 3], pixels in [0, 1], has_video bool [B]) or None.
+
+        With ``video_crop`` [B, 5] the clips are raw windows (uint8, any H x W): they are cropped, resized
+        and flipped here, on the batch's device (:func:`crop_resize_flip`)."""
         if video is None or video.size(1) == 0:
             return None
         if video.dim() != 5 or video.size(-1) != 3:
@@ -210,6 +228,8 @@ class AVPretrainModel(AbsESPnetModel):
         has = (video_lengths > 0) if video_lengths is not None else video.new_ones(video.size(0), dtype=torch.bool)
         if not bool(has.any()):
             return None
+        if video_crop is not None:
+            video = crop_resize_flip(video, video_crop, self.video_encoder.image_size, video_lengths)
         pixels = video.float() / 255.0
         return (pixels - self.video_mean) / self.video_std, pixels, has
 
@@ -245,16 +265,32 @@ class AVPretrainModel(AbsESPnetModel):
         return masked_mse(pred, target, selected), out, visible
 
     # ------------------------------------------------------------------------------------------- CLR
+    def _gathers(self) -> bool:
+        return self.clr_across_ranks and data_parallel_world_size() > 1
+
     def _clr(
-        self, a: torch.Tensor, has_a: torch.Tensor, v: torch.Tensor, has_v: torch.Tensor
-    ) -> Tuple[Optional[torch.Tensor], Optional[torch.Tensor]]:
-        """Eq. 2-3 over the samples having both modalities: a [B, D_a], v [B, D_v] pooled encodings."""
-        pair = has_a & has_v
-        if int(pair.sum()) < 2:
-            return None, None
-        a = F.normalize(self.audio_proj(a[pair]).float(), dim=-1)
-        v = F.normalize(self.video_proj(v[pair]).float(), dim=-1)
-        return self.clr(a, v)
+        self, a: Optional[torch.Tensor], has_a: Optional[torch.Tensor], v: Optional[torch.Tensor],
+        has_v: Optional[torch.Tensor],
+    ) -> Tuple[Optional[torch.Tensor], Optional[torch.Tensor], bool]:
+        """Eq. 2-3 over the samples having both modalities: a [B, D_a], v [B, D_v] pooled encodings (None:
+        this rank has no pair but joins the gather). Returns (loss, accuracy, whether this rank's own
+        samples took part); across ranks (:meth:`_gathers`) over the pairs of the global batch."""
+        if a is None:
+            dim = self.audio_proj.out_features
+            device = self.audio_proj.weight.device
+            a_emb = v_emb = torch.zeros(0, dim, device=device)
+            local = False
+        else:
+            pair = has_a & has_v
+            local = bool(pair.any())
+            a_emb = F.normalize(self.audio_proj(a[pair]).float(), dim=-1)
+            v_emb = F.normalize(self.video_proj(v[pair]).float(), dim=-1)
+        if self._gathers():
+            a_emb, v_emb = gather_rows(a_emb), gather_rows(v_emb)
+        if a_emb.size(0) < 2:
+            return None, None, False
+        loss, acc = self.clr(a_emb, v_emb)
+        return loss, acc, local
 
     # --------------------------------------------------------------------------------------- forward
     def forward(
@@ -263,6 +299,7 @@ class AVPretrainModel(AbsESPnetModel):
         speech_lengths: Optional[torch.Tensor] = None,
         video: Optional[torch.Tensor] = None,
         video_lengths: Optional[torch.Tensor] = None,
+        video_crop: Optional[torch.Tensor] = None,
         **kwargs,
     ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor], torch.Tensor]:
         """One pre-training step.
@@ -271,6 +308,8 @@ class AVPretrainModel(AbsESPnetModel):
             speech: fbank [B, L, 80] (or waveforms [B, S] with a frontend); speech_lengths [B].
             video: clips [B, T, H, W, 3], pixel values 0-255 (uint8 or float); video_lengths [B] frames
                 (0 = no video for that sample).
+            video_crop: [B, 5] (top, left, height, width, flip) when ``video`` holds raw windows to be
+                augmented here (the default data path: uint8 all the way to the device).
 
         Returns:
             loss, stats (see :func:`stat_keys`), weight (the batch size).
@@ -280,7 +319,7 @@ class AVPretrainModel(AbsESPnetModel):
         batch_size = (speech if speech is not None else video).size(0)
         device = (speech if speech is not None else video).device
         audio = self._audio(speech, speech_lengths)
-        vid = self._video(video, video_lengths)
+        vid = self._video(video, video_lengths, video_crop)
         values: Dict[str, Optional[torch.Tensor]] = {}
         skipped = False
 
@@ -308,9 +347,13 @@ class AVPretrainModel(AbsESPnetModel):
                     enc = encode_audio(self.encoder, *audio)
                     a_pool, has_a = masked_mean(enc.out, enc.out_valid), enc.valid.any(dim=1)
                     v_pool = self.video_encoder.forward_frames(vid[0]).mean(dim=1)
-                loss_clr, acc = self._clr(a_pool, has_a, v_pool, vid[2])
+                loss_clr, acc, local = self._clr(a_pool, has_a, v_pool, vid[2])
+            elif self._gathers():  # every rank must join the gather, also one without a pair
+                loss_clr, acc, local = self._clr(None, None, None, None)
+            else:
+                local = False
             values["loss_clr"], values["clr_acc"] = loss_clr, acc
-            skipped |= loss_clr is None
+            skipped |= loss_clr is None or not local
 
         if self.pt_method == "mae":
             loss = values["loss_mae"]

@@ -4,18 +4,28 @@ espnet2's dataset calls ``preprocess(uid, {"speech": fbank [L, 80] float32, "vid
 this returns arrays the collate function can pad:
 
 - ``speech``: the first ``max_audio_frames`` (1000 = 10 s, paper section 3.4) fbank frames, float32.
-- ``video``: ``num_frames`` (16) frames taken every ``frame_stride`` (4) frames, float32 pixel values
-  in [0, 255], [num_frames, image_size, image_size, 3]. Training: random window start, random resized crop
-  (area scale 0.5-1, aspect ratio 3/4-4/3, the same box for every frame) to ``image_size`` and a horizontal
-  flip with probability 0.5; evaluation (``train=False``): centred window and centred square crop.
+- ``video``: ``num_frames`` (16) frames taken every ``frame_stride`` (4) frames. Training: random window
+  start, random resized crop (area scale 0.5-1, aspect ratio 3/4-4/3, the same box for every frame) to
+  ``image_size`` and a horizontal flip with probability 0.5; evaluation (``train=False``): centred window
+  and centred square crop. The clip comes as an array (``npy`` dump, uint8 [T, H, W, 3]) or as the path
+  of a stored clip (``video_clip``, :mod:`mmpt.data.video_store`), of which only the window's frames are
+  decoded.
+
+  ``augment_on_device=True`` (default): the window's frames leave as they are, uint8 [num_frames, H, W, 3],
+  with ``video_crop`` int64 [5] = (top, left, height, width, flip) drawn here; the model applies crop,
+  resize, flip and normalisation batched on the training device
+  (:func:`mmpt.pretrain.video_augment.crop_resize_flip`). 4x fewer bytes than float32, and the resize no
+  longer costs DataLoader CPU. ``False``: the crop/resize/flip run here and the video leaves as float32
+  pixel values in [0, 255], [num_frames, image_size, image_size, 3]. Both draw the same random numbers
+  in the same order, so they give the same clips.
 
   The window is drawn from the part of the clip that the kept audio covers (``align_video_to_audio``:
   the first ``max_audio_frames / audio_frame_rate`` seconds, at ``video_fps`` frames per second).
   A clip shorter than the window repeats its last frame. A clip with no frame at all becomes a
   zero-length video, which the model leaves out of the video losses (it is logged).
 
-Video leaves as float32 because espnet2's dataset casts every array to its float or int dtype and has no
-uint8 case. Randomness comes from numpy's global generator, which espnet2 seeds per epoch and worker, so
+espnet2's own dataset casts every array to its float or int64 dtype and rejects uint8: the task's
+:class:`~mmpt.tasks.av_pretrain.AVPretrainDataset` keeps uint8 arrays as they are. Randomness comes from numpy's global generator, which espnet2 seeds per epoch and worker, so
 runs are reproducible and ``--resume`` continues the same sequence.
 """
 from __future__ import annotations
@@ -29,8 +39,11 @@ import torch
 import torch.nn.functional as F
 
 from mmpt.data.errors import DataError
+from mmpt.data.video_store import decode_window
 
 logger = logging.getLogger(__name__)
+
+CROP_SUFFIX = "_crop"  # data name of the crop parameters: "video_crop"
 
 
 def frame_indices(num_available: int, num_frames: int, stride: int, train: bool) -> np.ndarray:
@@ -93,6 +106,7 @@ class AVPreprocessor:
         audio_frame_rate: float = 100.0,
         video_fps: float = 25.0,
         align_video_to_audio: bool = True,
+        augment_on_device: bool = True,
         speech_name: str = "speech",
         video_name: str = "video",
     ):
@@ -111,6 +125,7 @@ class AVPreprocessor:
         self.audio_frame_rate = audio_frame_rate
         self.video_fps = video_fps
         self.align_video_to_audio = align_video_to_audio
+        self.augment_on_device = augment_on_device
         self.speech_name = speech_name
         self.video_name = video_name
 
@@ -118,7 +133,11 @@ class AVPreprocessor:
         if self.speech_name in data:
             data[self.speech_name] = self.prepare_audio(data[self.speech_name])
         if self.video_name in data:
-            data[self.video_name] = self.prepare_video(uid, data[self.video_name])
+            video = data[self.video_name]
+            if self.augment_on_device:
+                data[self.video_name], data[self.video_name + CROP_SUFFIX] = self.video_window(uid, video)
+            else:
+                data[self.video_name] = self.prepare_video(uid, video)
         return data
 
     def prepare_audio(self, speech: np.ndarray) -> np.ndarray:
@@ -135,29 +154,56 @@ class AVPreprocessor:
             return None
         return max(1, int(math.ceil(self.max_audio_frames / self.audio_frame_rate * self.video_fps)))
 
-    def prepare_video(self, uid: str, video: np.ndarray) -> np.ndarray:
-        """uint8 [T, H, W, 3] (or grayscale [T, H, W] / [T, H, W, 1]) -> float32 [num_frames, S, S, 3]."""
+    def _indices(self, num_available: int) -> np.ndarray:
+        limit = self.max_video_frames()
+        if limit is not None:
+            num_available = min(num_available, limit)
+        return frame_indices(num_available, self.num_frames, self.frame_stride, self.train)
+
+    def _box_and_flip(self, height: int, width: int) -> Tuple[int, int, int, int, bool]:
+        if self.train:
+            box = random_resized_crop_box(height, width, self.crop_scale, self.crop_ratio)
+        else:
+            box = center_square_box(height, width)
+        flip = bool(self.train and np.random.random() < self.hflip_prob)
+        return (*box, flip)
+
+    def _frames(self, uid: str, video) -> Optional[np.ndarray]:
+        """The window's frames, uint8 [num_frames, H, W, C] (C = 1 or 3), or None for an empty clip."""
+        if isinstance(video, str):  # a stored clip: decode only the window
+            return decode_window(video, self._indices)
+        video = np.asarray(video)
         if video.ndim == 3:
             video = video[..., None]
         if video.ndim != 4 or video.shape[-1] not in (1, 3):
             raise DataError("video.scp", f"expected a clip [T, H, W, 3], got an array of shape {video.shape}", key=uid)
-        size = self.image_size
         if video.shape[0] == 0 or video.shape[1] == 0 or video.shape[2] == 0:
             logger.warning("%s: empty video clip %s; left out of the video losses", uid, video.shape)
+            return None
+        return video[self._indices(video.shape[0])]  # reads only the chosen frames of a memmap
+
+    def video_window(self, uid: str, video) -> Tuple[np.ndarray, np.ndarray]:
+        """clip (array or stored-clip path) -> (uint8 [num_frames, H, W, 3], int64 [5] crop: top, left,
+        height, width, flip). An empty clip gives uint8 [0, 1, 1, 3] and a zero crop."""
+        frames = self._frames(uid, video)
+        if frames is None:
+            return np.zeros((0, 1, 1, 3), dtype=np.uint8), np.zeros(5, dtype=np.int64)
+        top, left, h, w, flip = self._box_and_flip(*frames.shape[1:3])
+        if frames.shape[-1] == 1:
+            frames = np.repeat(frames, 3, axis=-1)
+        return np.ascontiguousarray(frames, dtype=np.uint8), np.array([top, left, h, w, int(flip)], dtype=np.int64)
+
+    def prepare_video(self, uid: str, video) -> np.ndarray:
+        """clip (uint8 [T, H, W, 3] or [T, H, W] / [T, H, W, 1], or a stored-clip path) -> float32
+        [num_frames, S, S, 3], augmented here (``augment_on_device=False``)."""
+        size = self.image_size
+        frames = self._frames(uid, video)
+        if frames is None:
             return np.zeros((0, size, size, 3), dtype=np.float32)
-        available = video.shape[0]
-        limit = self.max_video_frames()
-        if limit is not None:
-            available = min(available, limit)
-        idx = frame_indices(available, self.num_frames, self.frame_stride, self.train)
-        height, width = video.shape[1:3]
-        if self.train:
-            top, left, h, w = random_resized_crop_box(height, width, self.crop_scale, self.crop_ratio)
-        else:
-            top, left, h, w = center_square_box(height, width)
-        clip = video[idx, top : top + h, left : left + w]  # reads only the chosen frames of a memmap
+        top, left, h, w, flip = self._box_and_flip(*frames.shape[1:3])
+        clip = frames[:, top : top + h, left : left + w]
         if clip.shape[-1] == 1:
             clip = np.repeat(clip, 3, axis=-1)
-        if self.train and np.random.random() < self.hflip_prob:
+        if flip:
             clip = clip[:, :, ::-1]
         return resize_frames(clip, size)

@@ -10,7 +10,8 @@ With L2-normalised clip embeddings a_i, v_i (i = 1..N, the pairs of a batch) and
   cross-entropies over the logits s, with the positive in the denominator; tau learnable (CLIP's
   log-parameterised ``logit_scale``, initial tau 0.07, capped at 100 = 1/0.01) or fixed.
 
-Negatives are the other clips of the same batch on the same device (no cross-GPU gathering).
+Negatives are the other clips of the batch; under data-parallel training the model gathers the embeddings
+of every rank first (:mod:`mmpt.pretrain.global_batch`), so the batch is the global one.
 """
 from __future__ import annotations
 

@@ -6,12 +6,19 @@ Data names (both optional, at least one per batch):
 name     file                          type         array
 ======== ============================= ============ ===============================================
 speech   dump/fbank/<set>/feats.scp    kaldi_ark    float32 fbank [L, 80] (empty [0, 80]: no audio)
-video    dump/video/<set>/video.scp    npy          uint8 clip [T, H, W, 3] (T = 0: no video)
+video    dump/video/<set>/video.scp    video_clip   the compressed store (mmpt-dump-video, default): the
+                                                    preprocessor decodes only the window it draws
+video    dump/video/<set>/video.scp    npy          raw uint8 clip [T, H, W, 3] (--format npy; T = 0: no video)
 ======== ============================= ============ ===============================================
 
 e.g. ``--train_data_path_and_name_and_type dump/fbank/train/feats.scp,speech,kaldi_ark
---train_data_path_and_name_and_type dump/video/train/video.scp,video,npy``. Every file given must hold
-every utterance of the set (espnet2's dataset reads each name for each key).
+--train_data_path_and_name_and_type dump/video/train/video.scp,video,video_clip``. Every file given must
+hold every utterance of the set (espnet2's dataset reads each name for each key).
+
+The dataset (:class:`AVPretrainDataset`) and the collate function (:class:`~mmpt.pretrain.av_collate.
+AVCollateFn`) keep uint8 video as uint8 (espnet2's would reject or widen it to int64): with the default
+``preprocessor_conf.augment_on_device: true`` a batch carries ``video`` uint8 [B, 16, H, W, 3] and
+``video_crop`` [B, 5], and the model crops, resizes, flips and normalises on the training device.
 
 Configuration (yaml or command line), besides espnet2's training options:
 
@@ -32,7 +39,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-from typing import Callable, Collection, Dict, List, Optional, Tuple
+from typing import Any, Callable, Collection, Dict, List, Optional, Set, Tuple, Union
 
 import numpy as np
 import torch
@@ -48,6 +55,7 @@ from espnet2.layers.utterance_mvn import UtteranceMVN
 from espnet2.tasks.abs_task import AbsTask
 from espnet2.torch_utils.initialize import initialize
 from espnet2.train.class_choices import ClassChoices
+from espnet2.train.dataset import ESPnetDataset
 from espnet2.train.trainer import Trainer
 from espnet2.utils.get_default_kwargs import get_default_kwargs
 from espnet2.utils.nested_dict_action import NestedDictAction
@@ -57,7 +65,8 @@ from mmpt.nets.mae_decoder import SharedMAEDecoder
 from mmpt.nets.video_vit import VideoViT
 from mmpt.pack.espnet import SafeTrainingTask
 from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities
-from mmpt.pretrain.av_preprocessor import AVPreprocessor
+from mmpt.pretrain.av_collate import AVCollateFn
+from mmpt.pretrain.av_preprocessor import CROP_SUFFIX, AVPreprocessor
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +98,51 @@ _PREPROCESSOR_FIXED_ARGS = ("train", "image_size", "num_frames", "max_audio_fram
 PREPROCESSOR_CONF_DEFAULTS = {
     k: v for k, v in get_default_kwargs(AVPreprocessor).items() if k not in _PREPROCESSOR_FIXED_ARGS
 }
+
+
+VIDEO_CLIP_TYPE = "video_clip"
+
+
+class AVPretrainDataset(ESPnetDataset):
+    """espnet2's dataset with the ``video_clip`` data type (a store's video.scp: the value is the clip's
+    path, decoded by the preprocessor) and without the dtype widening: float arrays become
+    ``float_dtype``, signed integers int64, uint8 stays uint8 (video windows to the device)."""
+
+    def _build_loader(self, path: str, loader_type: str, keys_to_load: Optional[Set[Union[str, int]]]):
+        if loader_type == VIDEO_CLIP_TYPE:
+            from mmpt.data.video_store import ClipScp
+
+            return ClipScp(path)
+        return super()._build_loader(path, loader_type, keys_to_load)
+
+    def __getitem__(self, uid: Union[str, int]) -> Tuple[str, Dict[str, np.ndarray]]:
+        if isinstance(uid, int):
+            uid = list(next(iter(self.loader_dict.values())))[uid]
+        data: Dict[str, Any] = {}
+        for name, loader in self.loader_dict.items():
+            try:
+                value = loader[uid]
+            except Exception:
+                path, kind = self.debug_info[name]
+                logging.error("cannot load %s of %s from %s (type %s)", name, uid, path, kind)
+                raise
+            if isinstance(value, torch.Tensor):
+                value = value.numpy()
+            elif isinstance(value, list):
+                value = np.array(value)
+            data[name] = value
+        if self.preprocess is not None:
+            data = self.preprocess(uid, data)
+        for name, value in data.items():
+            if not isinstance(value, np.ndarray):
+                raise RuntimeError(f"{uid}: the preprocessor left '{name}' as {type(value).__name__}, not an array")
+            if value.dtype.kind == "f":
+                data[name] = value.astype(self.float_dtype, copy=False)
+            elif value.dtype.kind == "i":
+                data[name] = value.astype(np.int64, copy=False)
+            elif value.dtype != np.uint8:
+                raise RuntimeError(f"{uid}: '{name}' has the unsupported dtype {value.dtype}")
+        return uid, data
 
 
 def _check_keys(what: str, conf: dict, allowed: Collection[str]) -> None:
@@ -158,12 +212,27 @@ class AVPretrainTask(SafeTrainingTask, AbsTask):
     def build_collate_fn(
         cls, args: argparse.Namespace, train: bool
     ) -> Callable[[Collection[Tuple[str, Dict[str, np.ndarray]]]], Tuple[List[str], Dict[str, torch.Tensor]]]:
-        # imported here: espnet2.train.collate_fn pulls in g2p_en, whose import tries an nltk download
-        from espnet2.train.collate_fn import CommonCollateFn
+        # padding is 0 (a silent, normalised-mean frame / a black frame), and padded positions are masked out
+        # of every loss anyway; the crop parameters are one row per clip
+        return AVCollateFn(float_pad_value=0.0, int_pad_value=0, not_sequence=("video" + CROP_SUFFIX,))
 
-        # the preprocessor makes every array float32; padding is 0 (a silent, normalised-mean frame / a
-        # black frame), and padded positions are masked out of every loss anyway
-        return CommonCollateFn(float_pad_value=0.0, int_pad_value=0)
+    @classmethod
+    def build_dataset(cls, args: argparse.Namespace, iter_options: Any, keys_to_load: Optional[Set] = None):
+        if getattr(args, "multi_task_dataset", False):
+            raise ValueError("--multi_task_dataset is not supported by the pre-training task")
+        if iter_options.max_cache_size:
+            # espnet2 would cache the preprocessed sample: one window and crop for every epoch
+            logger.warning("max_cache_size ignored: the pre-training samples are drawn anew every epoch")
+        dataset = AVPretrainDataset(
+            iter_options.data_path_and_name_and_type,
+            float_dtype=args.train_dtype,
+            preprocess=iter_options.preprocess_fn,
+            max_cache_fd=iter_options.max_cache_fd,
+            allow_multi_rates=iter_options.allow_multi_rates,
+            keys_to_load=keys_to_load,
+        )
+        cls.check_task_requirements(dataset, args.allow_variable_data_keys, train=iter_options.train)
+        return dataset
 
     @classmethod
     def build_preprocess_fn(
@@ -174,6 +243,10 @@ class AVPretrainTask(SafeTrainingTask, AbsTask):
         _check_keys("preprocessor_conf", conf, PREPROCESSOR_CONF_DEFAULTS)
         video_conf = {**get_default_kwargs(VideoViT), **(args.video_encoder_conf or {})}
         model_conf = {**MODEL_CONF_DEFAULTS, **(args.model_conf or {})}
+        if getattr(args, "collect_stats", False):
+            # espnet2's streaming iterator (statistics) takes float/int arrays only; the statistics need
+            # the audio alone (give it speech only: it does not know the video_clip type either)
+            conf["augment_on_device"] = False
         return AVPreprocessor(
             train=train and getattr(args, "use_preprocessor", True),
             image_size=video_conf["image_size"],

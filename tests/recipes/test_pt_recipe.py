@@ -64,9 +64,15 @@ def test_lrs3_mae_stages_1_to_6(checkout: Path, venv: Path, corpus: Path):
             assert min(h, w) == 64 and c == 3
             # 100 fbank frames/s and 25 video frames/s: the same clip duration (within a frame or two)
             assert abs(int(feats[utt].split(",")[0]) / 100 - t / 25) < 0.1, (utt, feats[utt], shape)
+    # The compressed store: one short-GOP H.264 clip per utterance, decoded on the fly in training.
+    from mmpt.data.video_store import read_stored_clip
+
     clip = _kv(recipe / "dump/video/train/video.scp")
     first = sorted(clip)[0]
-    assert np.load(clip[first]).dtype == np.uint8
+    assert clip[first].endswith(".mp4")
+    frames = read_stored_clip(clip[first])
+    assert frames.dtype == np.uint8 and list(frames.shape) == list(map(int, _kv(
+        recipe / "dump/video/train/video_shape")[first].split(",")))
 
     # Stage 4: statistics of the training fbank, shape files of the clips with both modalities.
     stats_dir = recipe / "exp/pt_stats_fbank"

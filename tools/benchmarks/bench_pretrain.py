@@ -6,13 +6,16 @@
 
 For each of mae, clr and mae_clr (the ``mmpt/conf/pretrain/<conf>/<method>.yaml`` model, built by
 ``AVPretrainTask.build_model``), a batch of in-memory random samples (fbank of 1000+ frames, uint8 clips
-of ``--clip_frames`` frames of ``--clip_size``) goes through ``AVPreprocessor`` (train mode: window,
-random resized crop, flip) and espnet2's ``CommonCollateFn``, then the model trains on it. Prints:
+of ``--clip_frames`` frames of ``--clip_size``) goes through ``AVPreprocessor`` (train mode: window and
+crop parameters; the crop/resize/flip runs in the model on the device) and the task's collate function,
+then the model trains on it. Prints:
 
 * clips/s and audio-seconds/s of the whole step (data preparation + training step), and the share of
   the data preparation (which runs in DataLoader workers in real training, so this is a lower bound);
-* the model FLOPs of one training step (forward + backward, counted by ``torch.utils.flop_counter``:
-  matmuls, convolutions, attention), the achieved TFLOP/s and, given the accelerator's peak
+* the model FLOPs of one training step (forward + backward): ``torch.utils.flop_counter`` for matmuls and
+  convolutions, attention counted analytically from the shapes of every ``scaled_dot_product_attention``
+  call (:class:`AttentionFlops`: the counter misses the CPU fused kernel), the achieved TFLOP/s and, given
+  the accelerator's peak
   (``--peak_tflops``; with ``--amp``, known for H100/H200: 989 dense bf16), the model FLOP utilisation;
 * on CUDA, the peak GPU memory;
 * MAE with visible-only encoding vs zero-masking (all tokens encoded): training step time and ratio.
@@ -36,8 +39,6 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 import torch  # noqa: E402
-from espnet2.train.collate_fn import CommonCollateFn  # noqa: E402
-
 from mmpt.tasks.av_pretrain import AVPretrainTask  # noqa: E402
 
 METHODS = ("mae", "clr", "mae_clr")
@@ -84,19 +85,55 @@ def peak_tflops(device: str, amp: bool) -> Optional[float]:
     return next((v for k, v in PEAK_BF16_TFLOPS.items() if k in name), None)
 
 
-def step_flops(model, pre, collate, samples, device: str, amp: bool) -> int:
-    """Model FLOPs of one training step (forward + backward) on a batch of ``samples``."""
+def attention_flops(q_shape, k_shape, v_shape, backward: bool) -> int:
+    """FLOPs of softmax(q k^T) v for q [..., Lq, d], k [..., Lk, d], v [..., Lk, dv]: two matmuls,
+    2 * Lq * Lk * (d + dv) per batch-head; the backward pass costs two matmuls per forward one (x3 in all)."""
+    batch_heads = int(np.prod(q_shape[:-2]))
+    fwd = 2 * batch_heads * q_shape[-2] * k_shape[-2] * (q_shape[-1] + v_shape[-1])
+    return 3 * fwd if backward else fwd
+
+
+class AttentionFlops:
+    """Within ``with``: every ``torch.nn.functional.scaled_dot_product_attention`` call adds its analytic
+    FLOPs (:func:`attention_flops`) to ``self.flops``. The video ViT, the MAE decoder and the SDPA path of
+    espnet's attention all call it through the module attribute, so patching it sees every call."""
+
+    def __init__(self):
+        self.flops = 0
+        self._orig = None
+
+    def __enter__(self):
+        self._orig = torch.nn.functional.scaled_dot_product_attention
+
+        def counted(q, k, v, *args, **kwargs):
+            self.flops += attention_flops(q.shape, k.shape, v.shape, torch.is_grad_enabled() and q.requires_grad)
+            return self._orig(q, k, v, *args, **kwargs)
+
+        torch.nn.functional.scaled_dot_product_attention = counted
+        return self
+
+    def __exit__(self, *exc):
+        torch.nn.functional.scaled_dot_product_attention = self._orig
+
+
+def step_flops(model, pre, collate, samples, device: str, amp: bool) -> Tuple[int, int]:
+    """(model FLOPs, of which attention) of one training step (forward + backward) on ``samples``.
+
+    The counter's own entries for the fused attention ops (where it has any, e.g. on CUDA) are replaced by
+    the analytic count, so that CPU and GPU figures count the same thing."""
     from torch.utils.flop_counter import FlopCounterMode
 
     batch, _ = prepare(pre, collate, samples)
     batch = {k: v.to(device) for k, v in batch.items()}
     counter = FlopCounterMode(display=False)
-    with counter:
+    with counter, AttentionFlops() as attention:
         with torch.autocast(device_type=device.split(":")[0], dtype=torch.bfloat16, enabled=amp):
             loss, _, _ = model(**batch)
         loss.backward()
     model.zero_grad(set_to_none=True)
-    return counter.get_total_flops()
+    counted_attention = sum(v for op, v in counter.get_flop_counts().get("Global", {}).items()
+                            if "scaled_dot_product" in str(op))
+    return counter.get_total_flops() - counted_attention + attention.flops, attention.flops
 
 
 def sync(device: str) -> None:
@@ -148,7 +185,7 @@ def main() -> None:
     np.random.seed(0)
     clip_hw = tuple(int(x) for x in (args.clip_size or ("96x128" if args.conf == "cpu" else "256x340")).split("x"))
     samples = make_samples(args.batch_size, args.audio_frames, args.clip_frames, clip_hw)
-    collate = CommonCollateFn(float_pad_value=0.0, int_pad_value=0)
+    collate = AVPretrainTask.build_collate_fn(None, train=True)
     device = args.device
     name = torch.cuda.get_device_name(0) if device.startswith("cuda") else f"CPU, {args.threads} thread(s)"
     print(f"# bench_pretrain: conf={args.conf} device={device} ({name}) batch={args.batch_size} "
@@ -159,14 +196,14 @@ def main() -> None:
     for method in args.methods:
         model, pre, optim = build(args.conf, method, [], device)
         params = sum(p.numel() for p in model.parameters()) / 1e6
-        flops = step_flops(model, pre, collate, samples, device, args.amp)
+        flops, attn = step_flops(model, pre, collate, samples, device, args.amp)
         data_s, step_s, audio_s = time_steps(model, optim, pre, collate, samples, device, args.steps, args.warmup,
                                              args.amp)
         total = data_s + step_s
         tflops = flops / step_s / 1e12
         cells = [method, f"{params:.1f}", f"{args.batch_size / total:.2f}", f"{audio_s / total:.1f}",
                  f"{args.batch_size / step_s:.2f}", f"{audio_s / step_s:.1f}", f"{100 * data_s / total:.0f} %",
-                 f"{flops / 1e12:.3f}", f"{tflops:.3f}"]
+                 f"{flops / 1e12:.3f}", f"{100 * attn / flops:.0f} %", f"{tflops:.3f}"]
         if peak is not None:
             cells.append(f"{100 * tflops / peak:.1f} %")
         if device.startswith("cuda"):
@@ -176,7 +213,7 @@ def main() -> None:
         del model, optim
     print()
     head = ("| method | params (M) | clips/s | audio s/s | clips/s (train step only) | audio s/s (train step only) "
-            "| data prep share | TFLOP per step | TFLOP/s |")
+            "| data prep share | TFLOP per step | attention share | TFLOP/s |")
     if peak is not None:
         head += f" MFU (peak {peak:g} TFLOP/s) |"
     if device.startswith("cuda"):

@@ -51,6 +51,7 @@ token_listdir=data/token_list   # token models go to ${token_listdir}/bpe_<bpemo
 
 # Training
 asr_config=conf/train_asr_ctc_frozen.yaml   # espnet2 ASR training config (encoder, head, CTC, optimiser)
+conf_scale=cpu          # cpu | paper: paper trains with the paper-scale sibling <dir>/paper/<name> of the config
 asr_tag=                # experiment name (default: <config name>_<tokens>[_<pretrained>])
 asr_exp=                # experiment directory (default: ${expdir}/asr_${asr_tag})
 asr_args=               # more espnet2 training options, e.g. "--max_epoch 50 --batch_bins 4000000"
@@ -95,6 +96,8 @@ Options:
   --bpemode         unigram or bpe (default: ${bpemode})
   --token_listdir   where token models go (default: ${token_listdir})
   --asr_config      training config (default: ${asr_config})
+  --conf_scale      cpu or paper (default: ${conf_scale}); paper: the config's paper-scale sibling
+                    <dir>/paper/<name>, e.g. conf/paper/train_asr_ctc_frozen.yaml
   --asr_tag         experiment name (default: <config>_<tokens>[_<pretrained>])
   --asr_exp         experiment directory (default: <expdir>/asr_<asr_tag>)
   --asr_args        more espnet2 training options (default: "${asr_args}")
@@ -151,6 +154,11 @@ done
 
 . scripts/utils/stages.sh
 
+asr_config=$(scaled_config "${asr_config}" "${conf_scale}")
+scale_suffix=
+if [ "${conf_scale}" = paper ]; then scale_suffix=_paper; fi   # in the default experiment name
+log "Training config: ${asr_config} (--conf_scale ${conf_scale})"
+
 feats_dir=${dumpdir}/${feats_type}
 stats_dir=${expdir}/asr_stats_${feats_type}
 token_tag=bpe_${bpemode}${nbpe}
@@ -158,7 +166,7 @@ token_dir=${token_listdir}/${token_tag}
 bpemodel=${token_dir}/bpe.model
 token_list=${token_dir}/tokens.txt
 if [ -z "${asr_tag}" ]; then
-    asr_tag=$(basename "${asr_config}" .yaml)_${token_tag}
+    asr_tag=$(basename "${asr_config}" .yaml)${scale_suffix}_${token_tag}
     [ -n "${pretrained_encoder}" ] && asr_tag+=_$(pretrained_tag "${pretrained_encoder}")
 fi
 asr_exp=${asr_exp:-${expdir}/asr_${asr_tag}}

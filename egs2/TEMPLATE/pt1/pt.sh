@@ -4,7 +4,8 @@
 #
 #   Stage 1: data preparation: local/data.sh of the recipe writes data/<set>; each set is validated
 #   Stage 2: 80-dim Kaldi fbank of every set (the audio track of the clips) -> ${dumpdir}/fbank/<set>
-#   Stage 3: video frames of every set (re-timed to --video_fps, resized) -> ${dumpdir}/video/<set>
+#   Stage 3: video of every set (re-timed to --video_fps, resized) -> ${dumpdir}/video/<set>: the compressed
+#            clip store (short-GOP H.264 of the first 10 s; --video_format npy: raw uint8 frames)
 #   Stage 4: global CMVN statistics of the training set and the shape files of the clips that have both
 #            modalities -> ${expdir}/pt_stats_fbank/{train,valid}/
 #   Stage 5: espnet2 training of the AV pre-training model (python -m mmpt.bin.av_pretrain_train)
@@ -42,7 +43,8 @@ fbank_conf=conf/fbank.yaml   # fbank options (YAML)
 video_fps=25            # frame rate of the dumped clips (the preprocessor reads it too)
 video_size=             # dumped frame size: N (shorter side, aspect kept) or HxW; default: the config's
                         # video_encoder_conf.image_size as the shorter side
-video_dump_opts=        # more options of python -m mmpt.bin.dump_video
+video_format=h264       # h264: the compressed clip store, windows decoded on the fly | npy: raw uint8 frames
+video_dump_opts=        # more options of python -m mmpt.bin.dump_video (e.g. "--crf 20 --max_seconds 10")
 
 # Training
 pt_method=mae           # mae | clr | mae_clr (paper Eq. 1, Eq. 2-3, Eq. 4)
@@ -64,7 +66,8 @@ Usage: $0 --train_set <set> --valid_set <set> [options]
 Stages:
   1: data preparation (local/data.sh), then validation of data/<set>
   2: fbank features of every set -> <dumpdir>/fbank/<set>/feats.scp
-  3: video frames of every set -> <dumpdir>/video/<set>/video.scp (one uint8 .npy [T, H, W, 3] per clip)
+  3: video of every set -> <dumpdir>/video/<set>/video.scp: one short-GOP H.264 .mp4 per clip (first 10 s),
+     or with --video_format npy one uint8 .npy [T, H, W, 3]; unusable clips listed in excluded.txt
   4: CMVN statistics -> <expdir>/pt_stats_fbank/train/feats_stats.npz; shape files of the clips with
      both modalities -> <expdir>/pt_stats_fbank/{train,valid}/{speech_shape,video_shape}
   5: pre-training (python -m mmpt.bin.av_pretrain_train) -> <pt_exp>
@@ -85,6 +88,7 @@ Options:
   --fbank_conf      fbank configuration (default: ${fbank_conf})
   --video_fps       frame rate of the dumped clips (default: ${video_fps})
   --video_size      dumped frame size, N or HxW (default: the config's image_size, shorter side)
+  --video_format    h264 (compressed store) or npy (raw frames) (default: ${video_format})
   --video_dump_opts more options of python -m mmpt.bin.dump_video (default: "${video_dump_opts}")
   --pt_method       mae, clr or mae_clr (default: ${pt_method})
   --conf_scale      cpu or paper (default: ${conf_scale})
@@ -134,6 +138,11 @@ if ! [[ "${video_fps}" =~ ^[0-9]+([.][0-9]+)?$ ]] || [ "${video_fps}" = 0 ]; the
     log "Error: --video_fps must be a positive number, got '${video_fps}'"
     exit 2
 fi
+case "${video_format}" in
+    h264) video_type=video_clip ;;
+    npy) video_type=npy ;;
+    *) log "Error: --video_format must be h264 or npy, got '${video_format}'"; exit 2 ;;
+esac
 if [ -n "${num_workers}" ] && ! [[ "${num_workers}" =~ ^[0-9]+$ ]]; then
     log "Error: --num_workers must be a non-negative integer, got '${num_workers}'"
     exit 2
@@ -157,6 +166,7 @@ elif [ -z "${pt_tag}" ]; then
     [ "${pt_tag}" = "${pt_method}" ] && pt_tag=$(basename "$(dirname "${pt_config}")")
 fi
 pt_exp=${pt_exp:-${expdir}/pt_${pt_method}_${pt_tag}}
+log "Training config: ${pt_config} (--conf_scale ${conf_scale})"
 
 # config_info: "<model_conf.pt_method> <video_encoder_conf.image_size>" of ${pt_config}, checked against
 # --pt_method (a config of another method would silently train something else).
@@ -212,11 +222,11 @@ if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ]; then
         video_size=${config_image_size}
     fi
     for dset in "${all_sets[@]}"; do
-        log "Stage 3: video of data/${dset} at ${video_fps} fps, size ${video_size} -> ${video_dir}/${dset}" \
-            "(nj=${nj}, ${cmd_backend})"
+        log "Stage 3: video of data/${dset} at ${video_fps} fps, size ${video_size}, ${video_format}" \
+            "-> ${video_dir}/${dset} (nj=${nj}, ${cmd_backend})"
         # shellcheck disable=SC2086
         python -m mmpt.bin.dump_video "${job_opts[@]}" --fps "${video_fps}" --size "${video_size}" \
-            ${video_dump_opts} "data/${dset}" "${video_dir}/${dset}"
+            --format "${video_format}" ${video_dump_opts} "data/${dset}" "${video_dir}/${dset}"
     done
 fi
 
@@ -303,11 +313,11 @@ if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
         --normalize_conf "stats_file=${stats_dir}/train/feats_stats.npz" \
         --preprocessor_conf "video_fps=${video_fps}" \
         --train_data_path_and_name_and_type "${feats_dir}/${train_set}/feats.scp,speech,kaldi_ark" \
-        --train_data_path_and_name_and_type "${video_dir}/${train_set}/video.scp,video,npy" \
+        --train_data_path_and_name_and_type "${video_dir}/${train_set}/video.scp,video,${video_type}" \
         --train_shape_file "${stats_dir}/train/speech_shape" \
         --train_shape_file "${stats_dir}/train/video_shape" \
         --valid_data_path_and_name_and_type "${feats_dir}/${valid_set}/feats.scp,speech,kaldi_ark" \
-        --valid_data_path_and_name_and_type "${video_dir}/${valid_set}/video.scp,video,npy" \
+        --valid_data_path_and_name_and_type "${video_dir}/${valid_set}/video.scp,video,${video_type}" \
         --valid_shape_file "${stats_dir}/valid/speech_shape" \
         --valid_shape_file "${stats_dir}/valid/video_shape" \
         "${extra[@]}" \

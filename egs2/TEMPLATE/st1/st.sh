@@ -59,6 +59,7 @@ use_src_text=false      # true: also train on the source text (configs with mode
 
 # Training
 st_config=conf/train_st.yaml   # espnet2 ST training config (encoder, Transformer decoder, optimiser)
+conf_scale=cpu          # cpu | paper: paper trains with the paper-scale sibling <dir>/paper/<name> of the config
 st_tag=                 # experiment name (default: <config name>_<src>-<tgt>_<tokens>[_<pretrained>])
 st_exp=                 # experiment directory (default: ${expdir}/st_${st_tag})
 st_args=                # more espnet2 training options, e.g. "--max_epoch 50"
@@ -109,6 +110,8 @@ Options:
   --token_listdir   where token models go (default: ${token_listdir})
   --use_src_text    true: feed the source text too (asr_weight > 0) (default: ${use_src_text})
   --st_config       training config (default: ${st_config})
+  --conf_scale      cpu or paper (default: ${conf_scale}); paper: the config's paper-scale sibling
+                    <dir>/paper/<name>, e.g. conf/paper/train_st.yaml
   --st_tag          experiment name
   --st_exp          experiment directory (default: <expdir>/st_<st_tag>)
   --st_args         more espnet2 training options (default: "${st_args}")
@@ -161,6 +164,11 @@ done
 
 . scripts/utils/stages.sh
 
+st_config=$(scaled_config "${st_config}" "${conf_scale}")
+scale_suffix=
+if [ "${conf_scale}" = paper ]; then scale_suffix=_paper; fi   # in the default experiment name
+log "Training config: ${st_config} (--conf_scale ${conf_scale})"
+
 feats_dir=${dumpdir}/${feats_type}
 stats_dir=${expdir}/st_stats_${feats_type}
 src_text_name=text.${src_case}.${src_lang}
@@ -170,7 +178,7 @@ src_token_tag=src_bpe_${src_bpemode}${src_nbpe}_${src_lang}
 tgt_token_dir=${token_listdir}/${tgt_token_tag}
 src_token_dir=${token_listdir}/${src_token_tag}
 if [ -z "${st_tag}" ]; then
-    st_tag=$(basename "${st_config}" .yaml)_${src_lang}-${tgt_lang}_${tgt_token_tag#tgt_}
+    st_tag=$(basename "${st_config}" .yaml)${scale_suffix}_${src_lang}-${tgt_lang}_${tgt_token_tag#tgt_}
     [ -n "${pretrained_encoder}" ] && st_tag+=_$(pretrained_tag "${pretrained_encoder}")
 fi
 st_exp=${st_exp:-${expdir}/st_${st_tag}}

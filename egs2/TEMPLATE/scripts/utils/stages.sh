@@ -85,6 +85,28 @@ stage_cmvn() {
 }
 
 # require_file FILE HINT: stop with the stage's hint when FILE is missing.
+# scaled_config CONFIG SCALE: the training config of --conf_scale SCALE. cpu: CONFIG itself; paper: its
+# paper-scale sibling <dir of CONFIG>/paper/<name of CONFIG> (CONFIG itself when it already lies in a
+# paper/ directory). Exits naming the file when it does not exist.
+scaled_config() {
+    local config=$1 scale=$2 out
+    case "${scale}" in
+        cpu) out=${config} ;;
+        paper)
+            if [ "$(basename "$(dirname "${config}")")" = paper ]; then
+                out=${config}
+            else
+                out=$(dirname "${config}")/paper/$(basename "${config}")
+            fi ;;
+        *) log "Error: --conf_scale must be cpu or paper, got '${scale}'"; exit 2 ;;
+    esac
+    if [ ! -f "${out}" ]; then
+        log "Error: ${out} (the ${scale}-scale config of ${config}) does not exist"
+        exit 1
+    fi
+    echo "${out}"
+}
+
 require_file() {
     if [ ! -f "$1" ]; then
         log "Error: $1 does not exist; $2"
