@@ -116,16 +116,25 @@ def _into_encoder(init_param: str) -> bool:
     return dst == "encoder" or dst.startswith("encoder.")
 
 
+def uncacheable_reason(base: Union[PathLike, Dict[str, Any]]) -> Optional[str]:
+    """Why the encoder outputs of a training with config ``base`` cannot be cached (None when they can):
+    a part that changes the encoder's input at every step (SpecAugment, a pre-encoder)."""
+    cfg = base if isinstance(base, dict) else load_config(base)
+    for key in _INPUT_SIDE:
+        if cfg.get(key):
+            return f"{key}: {cfg[key]} changes the frozen encoder's input at every step"
+    return None
+
+
 def make_cached_train_config(base: Union[PathLike, Dict[str, Any]], encoded: Dict[str, Any]) -> Dict[str, Any]:
     """The config described in the module docstring; ``encoded`` holds ``num_layers`` (L), ``dim`` (D)
     and ``input_size`` (L * D) of the dump. Raises DataError when the base config transforms the
     encoder's input (SpecAugment, a pre-encoder): the cached outputs could not reproduce it."""
     source = str(base) if not isinstance(base, dict) else "<config>"
     cfg = copy.deepcopy(base) if isinstance(base, dict) else load_config(base)
-    for key in _INPUT_SIDE:
-        if cfg.get(key):
-            raise DataError(source, f"{key}: {cfg[key]} changes the frozen encoder's input at every step, so its "
-                            "outputs cannot be cached; train with --cache_encoder false")
+    reason = uncacheable_reason(cfg)
+    if reason:
+        raise DataError(source, f"{reason}, so its outputs cannot be cached; train with --cache_encoder false")
     num_layers, dim = int(encoded["num_layers"]), int(encoded["dim"])
     if int(encoded["input_size"]) != num_layers * dim:
         raise DataError(source, f"encoded input_size {encoded['input_size']} != num_layers {num_layers} x dim {dim}")

@@ -8,7 +8,7 @@ writes <out_root>/<pack fingerprint>_<layers>/<set>/{feats.scp, feats_shape, tex
 each fbank dump <set> and <out_root>/<fingerprint>_<layers>/encoded.yaml (pack, L, D). --layers last: the
 encoder output [T', D]; all: the input layer's and every layer's output, concatenated [T', L * D], for the
 learnable weighted sum of layers (encoder: layer_sum). Re-running skips what is done.
-``--print_root`` only prints that directory.
+``--root_file F`` writes that directory's path into F (for the stages that read the dump later).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument("--out_root", required=True, help="e.g. dump/encoded")
     p.add_argument("--fbank_conf", default="", help="the features' fbank options, checked against the pack's")
     p.add_argument("--max_frames", type=int, default=0, help="exclude longer utterances (0: no limit)")
-    p.add_argument("--print_root", action="store_true", help="print the output directory and stop")
+    p.add_argument("--root_file", default="", help="also write the output directory's path into this file")
     add_job_arguments(p)
     return p
 
@@ -48,9 +48,6 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         meta = encoded_meta(args.pretrained_encoder, args.layers)
         root = encoded_root(meta, args.out_root)
-        if args.print_root:
-            print(root)
-            return 0
         pack_fbank = load_pretrained(args.pretrained_encoder).fbank_conf
         if args.fbank_conf and pack_fbank is not None:
             diff = fbank_differences(args.fbank_conf, pack_fbank)
@@ -58,6 +55,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                 raise DataError(args.fbank_conf, "the features differ from those the pre-trained encoder was "
                                 f"trained on ({pack_fbank}): " + "; ".join(diff))
         write_meta(meta, root)
+        if args.root_file:
+            Path(args.root_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.root_file).write_text(f"{root}\n", encoding="utf-8")
         for feats_dir in args.feats_dirs:
             out = root / Path(feats_dir).name
             res = dump_encoded(args.pretrained_encoder, feats_dir, out, layers=args.layers,

@@ -38,6 +38,9 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument("--freeze_encoder", type=_bool, default=False)
     p.add_argument("--stats_file", default="", help="the recipe's feats_stats.npz (without a pretrained encoder)")
     p.add_argument("--fbank_conf", default="", help="the recipe's fbank.yaml, checked against the pack's")
+    p.add_argument("--cacheable", action="store_true",
+                   help="only print true or false: can the encoder outputs of --base be cached (no SpecAugment, "
+                        "no pre-encoder)? the reason goes to stderr")
     p.add_argument("--encoded_dir", default="",
                    help="train the head on these cached encoder outputs (python -m mmpt.bin.dump_encoded; "
                         "its encoded.yaml); excludes --pretrained_encoder")
@@ -51,6 +54,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     from mmpt.asr.train_config import make_train_config, write_config
 
     try:
+        if args.cacheable:
+            from mmpt.asr.train_config import uncacheable_reason
+
+            reason = uncacheable_reason(args.base)
+            if reason:
+                print(f"{args.base}: {reason}: the encoder outputs are not cached", file=sys.stderr)
+            print("false" if reason else "true")
+            return 0
         if args.encoded_dir:
             return _cached(args)
         pretrained = None

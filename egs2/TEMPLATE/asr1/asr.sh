@@ -59,8 +59,9 @@ asr_args=               # more espnet2 training options, e.g. "--max_epoch 50 --
 pretrained_encoder=     # pack / espnet2 experiment dir / .pth whose encoder starts the training ("" = none)
 freeze_encoder=true     # keep the encoder frozen (and in eval mode); false fine-tunes it too
 cache_encoder=          # true: the frozen encoder's outputs are computed once per utterance and the head is
-                        # trained (and decodes) on them; default: true with --freeze_encoder true and a
+                        # trained (and decodes) on them; default: true with --freeze_encoder true, a
                         # --pretrained_encoder (a frozen random encoder: a pack of mmpt.bin.pack_encoder --random_init)
+                        # and no SpecAugment in --asr_config
 encoder_layers=last     # with --cache_encoder true: last (the encoder output, the paper's head) or all (a
                         # learnable softmax-weighted sum of the input layer's and every layer's output, SUPERB's)
 
@@ -78,7 +79,8 @@ Stages:
   3: global CMVN statistics of the training set -> <expdir>/asr_stats_fbank/train/feats_stats.npz
   4: sentencepiece model + token list -> <token_listdir>/bpe_<bpemode><nbpe>/{bpe.model,tokens.txt}
   5: token-count shape files of the training and validation texts
-  6: ASR training (python -m mmpt.bin.asr_train) -> <asr_exp>
+  6: ASR training (python -m mmpt.bin.asr_train) -> <asr_exp>; with --cache_encoder true, first the frozen
+     encoder's outputs of every set (python -m mmpt.bin.dump_encoded) -> <dumpdir>/encoded/<pack>_<layers>/<set>
   7: decoding of the test sets, one per inference config -> <asr_exp>/decode_<config>_<model>/<set>/text
   8: WER scoring -> <asr_exp>/decode_*/<set>/score_wer/result.txt and <asr_exp>/RESULTS.md
   9: pack the trained encoder -> <asr_exp>/packed
@@ -111,7 +113,7 @@ Options:
   --cache_encoder   true: the frozen encoder's outputs are dumped once per utterance to
                     <dumpdir>/encoded/<pack fingerprint>_<layers>/<set> (stage 6) and the head trains and
                     decodes on them; false: the encoder runs at every step (default: true when the encoder is
-                    frozen and given by --pretrained_encoder, else false)
+                    frozen and given by --pretrained_encoder and --asr_config has no SpecAugment, else false)
   --encoder_layers  last or all (default: ${encoder_layers}); all (needs --cache_encoder true): the head's
                     input is a learnable weighted sum of every encoder layer (tag suffix _all_layers)
   --inference_configs  decoding configs, space separated (default: "${inference_configs}")
@@ -153,7 +155,10 @@ if [ "${token_type}" != bpe ]; then
     exit 2
 fi
 if [ -z "${cache_encoder}" ]; then
-    if [ "${freeze_encoder}" = true ] && [ -n "${pretrained_encoder}" ]; then cache_encoder=true; else cache_encoder=false; fi
+    cache_encoder=false
+    if [ "${freeze_encoder}" = true ] && [ -n "${pretrained_encoder}" ] && [ -f "${asr_config}" ]; then
+        cache_encoder=$(python -m mmpt.bin.make_train_config --base "${asr_config}" --out /dev/null --cacheable)
+    fi
 fi
 case "${cache_encoder}" in
     true)
@@ -203,12 +208,6 @@ if [ -z "${asr_tag}" ]; then
 fi
 asr_exp=${asr_exp:-${expdir}/asr_${asr_tag}}
 
-# encoded_root: where the cached outputs of the frozen encoder go (<dumpdir>/encoded/<fingerprint>_<layers>).
-encoded_root() {
-    python -m mmpt.bin.dump_encoded --print_root --pretrained_encoder "${pretrained_encoder}" \
-        --layers "${encoder_layers}" --out_root "${dumpdir}/encoded"
-}
-
 if [ "${stage}" -le 1 ] && [ "${stop_stage}" -ge 1 ]; then
     stage_data_prep "${local_data_opts}"
 fi
@@ -250,17 +249,19 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ] && [ "${cache_encoder}" = t
     require_file "${stats_dir}/train/text_shape.${token_tag}" "run stage 5 first"
     require_file "${asr_config}" "give an existing --asr_config"
     pretrained_tag "${pretrained_encoder}" > /dev/null  # a clear error when it does not exist
-    enc_root=$(encoded_root)
     feats_sets=()
     for dset in "${all_sets[@]}"; do
         require_file "${feats_dir}/${dset}/feats.scp" "run stage 2 first"
         feats_sets+=("${feats_dir}/${dset}")
     done
-    log "Stage 6: outputs (${encoder_layers} layers) of the frozen encoder ${pretrained_encoder} for" \
-        "${all_sets[*]} -> ${enc_root}/<set> (nj=${nj}, ${cmd_backend})"
-    python -m mmpt.bin.dump_encoded "${job_opts[@]}" --pretrained_encoder "${pretrained_encoder}" \
-        --layers "${encoder_layers}" --out_root "${dumpdir}/encoded" --fbank_conf "${fbank_conf}" "${feats_sets[@]}"
+    log "Stage 6: outputs (layers: ${encoder_layers}) of the frozen encoder ${pretrained_encoder} for" \
+        "${all_sets[*]} -> ${dumpdir}/encoded/<pack fingerprint>_${encoder_layers}/<set> (nj=${nj}, ${cmd_backend})"
     mkdir -p "${asr_exp}"
+    # encoded_root: where the dump is; stage 7 decodes the test sets of the dump the head was trained on.
+    python -m mmpt.bin.dump_encoded "${job_opts[@]}" --pretrained_encoder "${pretrained_encoder}" \
+        --layers "${encoder_layers}" --out_root "${dumpdir}/encoded" --fbank_conf "${fbank_conf}" \
+        --root_file "${asr_exp}/encoded_root" "${feats_sets[@]}"
+    enc_root=$(cat "${asr_exp}/encoded_root")
     log "Stage 6: training config ${asr_exp}/train.yaml from ${asr_config} (the head on ${enc_root})"
     python -m mmpt.bin.make_train_config --base "${asr_config}" --out "${asr_exp}/train.yaml" --encoded_dir "${enc_root}"
     cp "${enc_root}/encoded.yaml" "${asr_exp}/encoded.yaml"
@@ -302,7 +303,7 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ] && [ "${cache_encoder}" = f
     require_file "${stats_dir}/train/text_shape.${token_tag}" "run stage 5 first"
     require_file "${asr_config}" "give an existing --asr_config"
     mkdir -p "${asr_exp}"
-    rm -f "${asr_exp}/encoded.yaml"
+    rm -f "${asr_exp}/encoded.yaml" "${asr_exp}/encoded_root"
     log "Stage 6: training config ${asr_exp}/train.yaml from ${asr_config}" \
         "(pretrained encoder: ${pretrained_encoder:-none}, frozen: ${freeze_encoder})"
     python -m mmpt.bin.make_train_config --base "${asr_config}" --out "${asr_exp}/train.yaml" \
@@ -344,7 +345,8 @@ if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
         decode_args+=(--decode_config "${conf}")
     done
     if [ "${cache_encoder}" = true ]; then
-        decode_feats_dir=$(encoded_root)
+        require_file "${asr_exp}/encoded_root" "run stage 6 first (it dumps the frozen encoder's outputs)"
+        decode_feats_dir=$(cat "${asr_exp}/encoded_root")
         hint="run stage 6 first (it dumps the frozen encoder's outputs)"
     else
         decode_feats_dir=${feats_dir}
