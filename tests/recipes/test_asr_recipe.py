@@ -158,7 +158,7 @@ def test_ctc_on_cached_frozen_pack(checkout: Path, venv: Path, corpus: Path):
                   (exp / "decode_asr_greedy_valid.loss.ave" / dset / "text").read_text().splitlines())
     res = run_script(["-c", f". ./path.sh && python -m mmpt.bin.transcribe --model_dir {exp} {wav}"], cwd=recipe)
     assert res.returncode == 0, res.stderr[-3000:]
-    assert dict(line.split("\t", 1) for line in res.stdout.splitlines())[wav] == greedy[utt].strip()
+    assert res.stdout.splitlines()[-1] == greedy[utt].strip()  # one file: its text alone
 
     # The secondary head: a learnable weighted sum of all layers (input layer + 1 block): its own dump and
     # experiment.
