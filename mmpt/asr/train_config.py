@@ -13,6 +13,11 @@ from a pre-trained pack.
 
 Without a pre-trained encoder the base config's encoder is kept and ``normalize`` is ``global_mvn`` with
 the recipe's own statistics (``stats_file``).
+
+``make_cached_train_config(base, encoded)`` is the config of the same head trained on the frozen encoder's
+cached outputs (``python -m mmpt.bin.dump_encoded``, whose ``encoded.yaml`` is ``encoded``): no frontend,
+no normalisation, ``input_size: L * D`` and the ``layer_sum`` encoder (mmpt.asr.layer_sum) in place of the
+frozen encoder; the head (``postencoder``, CTC) and training options are the base's.
 """
 from __future__ import annotations
 
@@ -96,6 +101,57 @@ def make_train_config(
         cfg["freeze_param"] = _append_unique(cfg.get("freeze_param"), "encoder")
     if not cfg.get("encoder"):
         raise DataError(source, "no encoder: the config has no 'encoder' and no pre-trained encoder was given")
+    return cfg
+
+
+# Parts of a base config that act on the encoder's input: with cached encoder outputs they would be
+# silently skipped, so they are refused.
+_INPUT_SIDE = ("specaug", "preencoder")
+
+
+def _into_encoder(init_param: str) -> bool:
+    """Whether an espnet2 ``--init_param`` (``path[:src[:dst]]``) writes into the encoder."""
+    parts = init_param.split(":")
+    dst = parts[2] if len(parts) > 2 else (parts[1] if len(parts) > 1 else "")
+    return dst == "encoder" or dst.startswith("encoder.")
+
+
+def uncacheable_reason(base: Union[PathLike, Dict[str, Any]]) -> Optional[str]:
+    """Why the encoder outputs of a training with config ``base`` cannot be cached (None when they can):
+    a part that changes the encoder's input at every step (SpecAugment, a pre-encoder)."""
+    cfg = base if isinstance(base, dict) else load_config(base)
+    for key in _INPUT_SIDE:
+        if cfg.get(key):
+            return f"{key}: {cfg[key]} changes the frozen encoder's input at every step"
+    return None
+
+
+def make_cached_train_config(base: Union[PathLike, Dict[str, Any]], encoded: Dict[str, Any]) -> Dict[str, Any]:
+    """The config described in the module docstring; ``encoded`` holds ``num_layers`` (L), ``dim`` (D)
+    and ``input_size`` (L * D) of the dump. Raises DataError when the base config transforms the
+    encoder's input (SpecAugment, a pre-encoder): the cached outputs could not reproduce it."""
+    source = str(base) if not isinstance(base, dict) else "<config>"
+    cfg = copy.deepcopy(base) if isinstance(base, dict) else load_config(base)
+    reason = uncacheable_reason(cfg)
+    if reason:
+        raise DataError(source, f"{reason}, so its outputs cannot be cached; train with --cache_encoder false")
+    num_layers, dim = int(encoded["num_layers"]), int(encoded["dim"])
+    if int(encoded["input_size"]) != num_layers * dim:
+        raise DataError(source, f"encoded input_size {encoded['input_size']} != num_layers {num_layers} x dim {dim}")
+    for key in ("frontend", "frontend_conf", "normalize", "normalize_conf", "encoder_conf", *_INPUT_SIDE,
+                *(f"{k}_conf" for k in _INPUT_SIDE)):
+        cfg.pop(key, None)
+    cfg["input_size"] = num_layers * dim
+    cfg["frontend"] = None
+    cfg["normalize"] = None
+    cfg["encoder"] = "layer_sum"
+    cfg["encoder_conf"] = {"num_layers": num_layers}
+    # the encoder's own weights are not in this model: only its outputs are
+    cfg["init_param"] = [x for x in cfg.get("init_param") or [] if not _into_encoder(x)]
+    cfg["freeze_param"] = [x for x in cfg.get("freeze_param") or [] if x.split(".")[0] != "encoder"]
+    for key in ("init_param", "freeze_param"):
+        if not cfg[key]:
+            del cfg[key]
     return cfg
 
 

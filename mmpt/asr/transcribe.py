@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -75,6 +75,25 @@ class Transcriber:
         self.sample_rate = int(self.fbank.sample_frequency)
         self.chunk_seconds = chunk_seconds
         self.recognizer = Recognizer(config, asr_model_file, decoding=decoding, beam_size=beam_size, device=device)
+        self.frozen, self.layers = self._cached_encoder(config)
+
+    @staticmethod
+    def _cached_encoder(config: Path) -> Tuple[Optional[Any], str]:
+        """The frozen encoder of a head trained on its cached outputs (``encoded.yaml`` beside the config,
+        asr.sh --cache_encoder true) and its layer choice; (None, "") for a model with its own encoder."""
+        meta_file = config.parent / "encoded.yaml"
+        if not meta_file.is_file():
+            return None, ""
+        from mmpt.asr.encoder_outputs import FrozenEncoder, pack_fingerprint
+        from mmpt.asr.pretrained import load_pretrained
+        from mmpt.features.encoded_dump import read_meta
+
+        meta = read_meta(config.parent)
+        pack = load_pretrained(meta["pretrained_encoder"])
+        if pack_fingerprint(pack) != meta.get("fingerprint"):
+            raise DataError(pack.model_path, f"this frozen encoder changed since the head of {config} was trained "
+                            "on its outputs")
+        return FrozenEncoder.from_pretrained(pack), str(meta["layers"])
 
     def features(self, wav: np.ndarray) -> List[np.ndarray]:
         """Fbank matrices [frames, dim] of the pieces of a mono waveform at ``self.sample_rate``."""
@@ -99,5 +118,8 @@ class Transcriber:
         if wav.size < self.fbank.window_size:
             raise AudioReadError(str(audio) if isinstance(audio, (str, Path)) else "<waveform>",
                                  f"audio too short to transcribe: {wav.size} samples")
-        texts = [r.text for r in self.recognizer.recognize(self.features(wav)) if r.text]
+        feats = self.features(wav)
+        if self.frozen is not None:
+            feats = [self.frozen.encode(f, self.layers) for f in feats]
+        texts = [r.text for r in self.recognizer.recognize(feats) if r.text]
         return " ".join(texts)

@@ -106,8 +106,10 @@ def run_dump(
     slurm: Optional[SlurmOptions] = None,
     cluster: Optional[str] = None,
     progress: bool = True,
+    max_workers: Optional[int] = None,
 ) -> DumpResult:
-    """Split ``data_dir`` into ``nj`` parts, run the jobs that are not done, merge their outputs."""
+    """Split ``data_dir`` into ``nj`` parts, run the jobs that are not done, merge their outputs
+    (local jobs: at most ``max_workers`` processes at a time, default all; 1 runs them in this process)."""
     if nj < 1:
         raise ValueError(f"nj must be >= 1, got {nj}")
     data_dir, out_dir = Path(data_dir), Path(out_dir)
@@ -160,7 +162,8 @@ def run_dump(
             part_dir=str(part_dir), source_dir=str(data_dir), out_dir=str(out_dir), index=i, **spec.job_kwargs
         )
         job_list.append(Job(i, spec.job_fn, kwargs, fp, list(files.values()), size=len(part_utts)))
-    jobs_mod.run_jobs(job_list, out_dir, spec.name, backend=backend, slurm=slurm, cluster=cluster, progress=progress)
+    jobs_mod.run_jobs(job_list, out_dir, spec.name, backend=backend, slurm=slurm, cluster=cluster, progress=progress,
+                      max_workers=max_workers)
 
     # merge
     scp: Dict[str, str] = {}

@@ -109,8 +109,15 @@ def _setup(exp: Path) -> str:
         return ""
     cfg = yaml.safe_load(cfg_file.read_text(encoding="utf-8")) or {}
     enc = cfg.get("encoder_conf") or {}
-    parts = [f"- encoder: `{cfg.get('encoder')}` ({enc.get('num_blocks', '?')} blocks, "
-             f"{enc.get('output_size', '?')} dims)"]
+    encoded = exp / "encoded.yaml"  # the head was trained on cached outputs of a frozen encoder
+    if encoded.is_file():
+        meta = yaml.safe_load(encoded.read_text(encoding="utf-8")) or {}
+        parts = [f"- frozen encoder: `{meta.get('pretrained_encoder')}` (`{meta.get('encoder')}`, outputs cached "
+                 f"once per utterance: {meta.get('layers')} layers, {meta.get('num_layers')} x {meta.get('dim')} "
+                 f"dims, through `{cfg.get('encoder')}`)"]
+    else:
+        parts = [f"- encoder: `{cfg.get('encoder')}` ({enc.get('num_blocks', '?')} blocks, "
+                 f"{enc.get('output_size', '?')} dims)"]
     if cfg.get("init_param"):
         parts.append(f"- initialised from: `{', '.join(map(str, cfg['init_param']))}`")
     parts.append(f"- frozen: `{', '.join(cfg.get('freeze_param') or []) or 'nothing'}`")

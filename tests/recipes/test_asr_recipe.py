@@ -1,4 +1,5 @@
-"""egs2/librispeech/asr1 stages 1-9 on the tiny embedded LibriSpeech: CTC on a frozen pre-trained encoder."""
+"""egs2/librispeech/asr1 stages 1-9 on the tiny embedded LibriSpeech: CTC on a frozen pre-trained encoder,
+run at every step (--cache_encoder false) or on its outputs cached once per utterance (the default)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,8 @@ def test_ctc_on_frozen_pack(checkout: Path, venv: Path, corpus: Path):
     enc_state = make_pack(pack, recipe / "exp/asr_stats_fbank/train/feats_stats.npz", recipe / "conf/fbank.yaml")
     small_head_config(recipe / "conf/train_asr_ctc_frozen.yaml", recipe / "conf/train_test.yaml")
     args = ["run.sh", "--stage", "4", "--stop_stage", "9", *SETS, "--asr_config", "conf/train_test.yaml",
-            "--pretrained_encoder", "pt_exp/packed", "--freeze_encoder", "true", "--asr_args", "--max_epoch 2",
-            *DECODE]
+            "--pretrained_encoder", "pt_exp/packed", "--freeze_encoder", "true", "--cache_encoder", "false",
+            "--asr_args", "--max_epoch 2", *DECODE]
     res = run_script(args, cwd=recipe, env=env, timeout=600)
     assert res.returncode == 0, res.stderr[-5000:]
 
@@ -111,6 +112,70 @@ def test_ctc_on_frozen_pack(checkout: Path, venv: Path, corpus: Path):
     assert "holds a training with other inputs" in res.stderr
     retrained = torch.load(exp / "2epoch.pth")
     assert all(torch.equal(retrained[k], v + 1.0) for k, v in enc_state.items() if v.is_floating_point())
+
+
+def test_ctc_on_cached_frozen_pack(checkout: Path, venv: Path, corpus: Path):
+    """The default for a frozen pack: its outputs dumped once, the head trained and decoding on them."""
+    recipe = copy_recipe(checkout, RECIPE)
+    env = {"LIBRISPEECH": str(corpus)}
+    res = run_script(["run.sh", "--stage", "1", "--stop_stage", "3", *SETS], cwd=recipe, env=env)
+    assert res.returncode == 0, res.stderr[-3000:]
+    pack = recipe / "pt_exp" / "packed"
+    make_pack(pack, recipe / "exp/asr_stats_fbank/train/feats_stats.npz", recipe / "conf/fbank.yaml")
+    small_head_config(recipe / "conf/train_asr_ctc_frozen.yaml", recipe / "conf/train_test.yaml")
+    args = ["run.sh", "--stage", "4", "--stop_stage", "9", *SETS, "--asr_config", "conf/train_test.yaml",
+            "--pretrained_encoder", "pt_exp/packed", "--asr_args", "--max_epoch 1",
+            "--inference_configs", "conf/decode_asr_greedy.yaml"]
+    res = run_script(args, cwd=recipe, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-5000:]
+
+    roots = list((recipe / "dump" / "encoded").iterdir())
+    assert len(roots) == 1 and roots[0].name.endswith("_last")
+    for dset in ["train_clean_100", "dev_clean", *TESTS]:
+        shapes = (roots[0] / dset / "feats_shape").read_text().splitlines()
+        fbank = (recipe / "dump/fbank" / dset / "feats_shape").read_text().splitlines()
+        assert len(shapes) == len(fbank) and all(line.endswith(",32") for line in shapes)
+    exp = recipe / "exp" / "asr_train_test_bpe_unigram40_pt_exp"
+    cfg = yaml.safe_load((exp / "config.yaml").read_text())
+    assert (cfg["encoder"], cfg["input_size"], cfg["normalize"], cfg["frontend"]) == ("layer_sum", 32, None, None)
+    model = torch.load(exp / "1epoch.pth")
+    assert {k.split(".")[0] for k in model} == {"postencoder", "ctc"}
+    assert (exp / "encoded_root").read_text().strip() == str(roots[0].relative_to(recipe))
+    for dset in TESTS:
+        out = exp / "decode_asr_greedy_valid.loss.ave" / dset
+        refs = (recipe / "dump/fbank" / dset / "text").read_text().splitlines()
+        assert len((out / "text").read_text().splitlines()) == len(refs)
+        assert (out / "score_wer" / "result.txt").is_file()
+    results = (exp / "RESULTS.md").read_text()
+    assert "|decode_asr_greedy_valid.loss.ave/test_other|" in results
+    assert f"frozen encoder: `{pack.resolve()}`" in results and "outputs cached once per utterance" in results
+    assert "Stage 9: nothing to pack" in res.stderr
+
+    # mmpt-transcribe runs the frozen encoder of encoded.yaml before the head: the stage-7 transcript.
+    dset = TESTS[-1]
+    utt, wav = (recipe / "data" / dset / "wav.scp").read_text().splitlines()[0].split(" ", 1)
+    greedy = dict((l.split(" ", 1) + [""])[:2] for l in
+                  (exp / "decode_asr_greedy_valid.loss.ave" / dset / "text").read_text().splitlines())
+    res = run_script(["-c", f". ./path.sh && python -m mmpt.bin.transcribe --model_dir {exp} {wav}"], cwd=recipe)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert res.stdout.splitlines()[-1] == greedy[utt].strip()  # one file: its text alone
+
+    # The secondary head: a learnable weighted sum of all layers (input layer + 1 block): its own dump and
+    # experiment.
+    res = run_script([*args[:2], "6", "--stop_stage", "8", *args[5:], "--encoder_layers", "all"], cwd=recipe,
+                     env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-5000:]
+    assert len(list((recipe / "dump" / "encoded").iterdir())) == 2
+    exp_all = recipe / "exp" / "asr_train_test_bpe_unigram40_pt_exp_all_layers"
+    cfg = yaml.safe_load((exp_all / "config.yaml").read_text())
+    assert (cfg["input_size"], cfg["encoder_conf"]) == (64, {"num_layers": 2})
+    assert "encoder.weights" in torch.load(exp_all / "1epoch.pth")
+    assert (exp_all / "RESULTS.md").is_file()
+
+    # An encoder that trains cannot be cached.
+    res = run_script([*args[:2], "6", "--stop_stage", "6", *args[5:], "--freeze_encoder", "false",
+                      "--cache_encoder", "true"], cwd=recipe, env=env)
+    assert res.returncode == 2 and "--cache_encoder true needs --freeze_encoder true" in res.stderr
 
 
 def test_errors_name_the_missing_piece(checkout: Path, venv: Path):

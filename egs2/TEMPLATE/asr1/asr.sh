@@ -6,8 +6,10 @@
 #   Stage 3: global CMVN statistics of the training set -> ${expdir}/asr_stats_fbank/train/feats_stats.npz
 #   Stage 4: sentencepiece model and token list of the training text -> ${token_listdir}/bpe_<mode><nbpe>/
 #   Stage 5: shape files (token counts) of the training and validation texts
-#   Stage 6: espnet2 ASR training (CTC), the encoder optionally from a pre-trained pack and frozen
-#   Stage 7: decoding of the test sets (CTC greedy and/or beam search, one decode config each)
+#   Stage 6: espnet2 ASR training (CTC), the encoder optionally from a pre-trained pack and frozen; a frozen
+#            pack's outputs are computed once per utterance (${dumpdir}/encoded/) and the head trains on them
+#   Stage 7: decoding of the test sets (CTC greedy and/or beam search, one decode config each), from the
+#            cached encoder outputs when the head was trained on them
 #   Stage 8: scoring (WER with per-utterance alignments) -> <asr_exp>/RESULTS.md
 #   Stage 9: pack the trained encoder -> <asr_exp>/packed (the format every stage exchanges)
 #
@@ -57,6 +59,12 @@ asr_exp=                # experiment directory (default: ${expdir}/asr_${asr_tag
 asr_args=               # more espnet2 training options, e.g. "--max_epoch 50 --batch_bins 4000000"
 pretrained_encoder=     # pack / espnet2 experiment dir / .pth whose encoder starts the training ("" = none)
 freeze_encoder=true     # keep the encoder frozen (and in eval mode); false fine-tunes it too
+cache_encoder=          # true: the frozen encoder's outputs are computed once per utterance and the head is
+                        # trained (and decodes) on them; default: true with --freeze_encoder true, a
+                        # --pretrained_encoder (a frozen random encoder: a pack of mmpt.bin.pack_encoder --random_init)
+                        # and no SpecAugment in --asr_config
+encoder_layers=last     # with --cache_encoder true: last (the encoder output, the paper's head) or all (a
+                        # learnable softmax-weighted sum of the input layer's and every layer's output, SUPERB's)
 
 # Decoding and scoring
 inference_configs="conf/decode_asr_greedy.yaml"   # one decoding per config, space separated
@@ -72,7 +80,8 @@ Stages:
   3: global CMVN statistics of the training set -> <expdir>/asr_stats_fbank/train/feats_stats.npz
   4: sentencepiece model + token list -> <token_listdir>/bpe_<bpemode><nbpe>/{bpe.model,tokens.txt}
   5: token-count shape files of the training and validation texts
-  6: ASR training (python -m mmpt.bin.asr_train) -> <asr_exp>
+  6: ASR training (python -m mmpt.bin.asr_train) -> <asr_exp>; with --cache_encoder true, first the frozen
+     encoder's outputs of every set (python -m mmpt.bin.dump_encoded) -> <dumpdir>/encoded/<pack>_<layers>/<set>
   7: decoding of the test sets, one per inference config -> <asr_exp>/decode_<config>_<model>/<set>/text
   8: WER scoring -> <asr_exp>/decode_*/<set>/score_wer/result.txt and <asr_exp>/RESULTS.md
   9: pack the trained encoder -> <asr_exp>/packed
@@ -104,6 +113,12 @@ Options:
   --pretrained_encoder  encoder to start from: a pack (model.pth, config.yaml, feats_stats.npz,
                     fbank.yaml), an espnet2 ASR/ST experiment dir, or a .pth beside its config.yaml
   --freeze_encoder  true or false (default: ${freeze_encoder})
+  --cache_encoder   true: the frozen encoder's outputs are dumped once per utterance to
+                    <dumpdir>/encoded/<pack fingerprint>_<layers>/<set> (stage 6) and the head trains and
+                    decodes on them; false: the encoder runs at every step (default: true when the encoder is
+                    frozen and given by --pretrained_encoder and --asr_config has no SpecAugment, else false)
+  --encoder_layers  last or all (default: ${encoder_layers}); all (needs --cache_encoder true): the head's
+                    input is a learnable weighted sum of every encoder layer (tag suffix _all_layers)
   --inference_configs  decoding configs, space separated (default: "${inference_configs}")
   --inference_model model file of the experiment to decode with (default: ${inference_model})
   --inference_args  more options of python -m mmpt.bin.decode (default: "${inference_args}")
@@ -142,6 +157,35 @@ if [ "${token_type}" != bpe ]; then
     log "Error: --token_type ${token_type} is not supported (only bpe: sentencepiece)"
     exit 2
 fi
+if [ -z "${cache_encoder}" ]; then
+    cache_encoder=false
+    if [ "${freeze_encoder}" = true ] && [ -n "${pretrained_encoder}" ] && [ -f "${asr_config}" ]; then
+        cache_encoder=$(python -m mmpt.bin.make_train_config --base "${asr_config}" --out /dev/null --cacheable)
+    fi
+fi
+case "${cache_encoder}" in
+    true)
+        if [ "${freeze_encoder}" != true ]; then
+            log "Error: --cache_encoder true needs --freeze_encoder true (an encoder that trains changes its outputs)"
+            exit 2
+        fi
+        if [ -z "${pretrained_encoder}" ]; then
+            log "Error: --cache_encoder true needs --pretrained_encoder; for a frozen random encoder, pack one:"
+            log "  python -m mmpt.bin.pack_encoder --config <pre-training config.yaml> --random_init <seed> --out <pack>"
+            exit 2
+        fi ;;
+    false) ;;
+    *) log "Error: --cache_encoder must be true or false, got '${cache_encoder}'"; exit 2 ;;
+esac
+case "${encoder_layers}" in
+    last) ;;
+    all)
+        if [ "${cache_encoder}" != true ]; then
+            log "Error: --encoder_layers all (a weighted sum of every layer) needs --cache_encoder true"
+            exit 2
+        fi ;;
+    *) log "Error: --encoder_layers must be last or all, got '${encoder_layers}'"; exit 2 ;;
+esac
 
 # Every set, each once, in order: training, validation, evaluation.
 all_sets=()
@@ -168,6 +212,7 @@ token_list=${token_dir}/tokens.txt
 if [ -z "${asr_tag}" ]; then
     asr_tag=$(basename "${asr_config}" .yaml)${scale_suffix}_${token_tag}
     [ -n "${pretrained_encoder}" ] && asr_tag+=_$(pretrained_tag "${pretrained_encoder}")
+    [ "${encoder_layers}" = all ] && asr_tag+=_all_layers
 fi
 asr_exp=${asr_exp:-${expdir}/asr_${asr_tag}}
 
@@ -207,11 +252,66 @@ if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
     done
 fi
 
-if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
+if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ] && [ "${cache_encoder}" = true ]; then
+    require_file "${token_list}" "run stage 4 first"
+    require_file "${stats_dir}/train/text_shape.${token_tag}" "run stage 5 first"
+    require_file "${asr_config}" "give an existing --asr_config"
+    pretrained_tag "${pretrained_encoder}" > /dev/null  # a clear error when it does not exist
+    feats_sets=()
+    for dset in "${all_sets[@]}"; do
+        require_file "${feats_dir}/${dset}/feats.scp" "run stage 2 first"
+        feats_sets+=("${feats_dir}/${dset}")
+    done
+    log "Stage 6: outputs (layers: ${encoder_layers}) of the frozen encoder ${pretrained_encoder} for" \
+        "${all_sets[*]} -> ${dumpdir}/encoded/<pack fingerprint>_${encoder_layers}/<set> (nj=${nj}, ${cmd_backend})"
+    mkdir -p "${asr_exp}"
+    # encoded_root: where the dump is; stage 7 decodes the test sets of the dump the head was trained on.
+    python -m mmpt.bin.dump_encoded "${job_opts[@]}" --pretrained_encoder "${pretrained_encoder}" \
+        --layers "${encoder_layers}" --out_root "${dumpdir}/encoded" --fbank_conf "${fbank_conf}" \
+        --root_file "${asr_exp}/encoded_root" "${feats_sets[@]}"
+    enc_root=$(cat "${asr_exp}/encoded_root")
+    log "Stage 6: training config ${asr_exp}/train.yaml from ${asr_config} (the head on ${enc_root})"
+    python -m mmpt.bin.make_train_config --base "${asr_config}" --out "${asr_exp}/train.yaml" --encoded_dir "${enc_root}"
+    cp "${enc_root}/encoded.yaml" "${asr_exp}/encoded.yaml"
+    cp "${fbank_conf}" "${asr_exp}/fbank.yaml"
+    cp "${bpemodel}" "${asr_exp}/bpe.model"
+    # The token counts of the utterances that were encoded (the dump may have excluded some).
+    for split in train valid; do
+        [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
+        shape=${enc_root}/${dset}/text_shape.${token_tag}
+        awk 'NR == FNR { keep[$1]; next } $1 in keep' "${enc_root}/${dset}/feats_shape" \
+            "${stats_dir}/${split}/text_shape.${token_tag}" > "${shape}.tmp"
+        mv "${shape}.tmp" "${shape}"
+    done
+    train_stamp=$({ pretrained_fingerprint "${pretrained_encoder}"; cat "${asr_exp}/train.yaml" "${token_list}" \
+        "${enc_root}/${train_set}/feats.scp" "${enc_root}/${valid_set}/feats.scp" \
+        "${enc_root}/${train_set}/.done" "${enc_root}/${valid_set}/.done" \
+        "${enc_root}/${train_set}/text" "${enc_root}/${valid_set}/text" ; } | sha256)
+    # shellcheck disable=SC2086
+    run_training 6 mmpt.bin.asr_train "${asr_exp}" "${train_stamp}" \
+        --config "${asr_exp}/train.yaml" \
+        --output_dir "${asr_exp}" \
+        --use_preprocessor true \
+        --token_type "${token_type}" \
+        --token_list "${token_list}" \
+        --bpemodel "${bpemodel}" \
+        --train_data_path_and_name_and_type "${enc_root}/${train_set}/feats.scp,speech,kaldi_ark" \
+        --train_data_path_and_name_and_type "${enc_root}/${train_set}/text,text,text" \
+        --train_shape_file "${enc_root}/${train_set}/feats_shape" \
+        --train_shape_file "${enc_root}/${train_set}/text_shape.${token_tag}" \
+        --valid_data_path_and_name_and_type "${enc_root}/${valid_set}/feats.scp,speech,kaldi_ark" \
+        --valid_data_path_and_name_and_type "${enc_root}/${valid_set}/text,text,text" \
+        --valid_shape_file "${enc_root}/${valid_set}/feats_shape" \
+        --valid_shape_file "${enc_root}/${valid_set}/text_shape.${token_tag}" \
+        ${asr_args}
+fi
+
+if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ] && [ "${cache_encoder}" = false ]; then
     require_file "${token_list}" "run stage 4 first"
     require_file "${stats_dir}/train/text_shape.${token_tag}" "run stage 5 first"
     require_file "${asr_config}" "give an existing --asr_config"
     mkdir -p "${asr_exp}"
+    rm -f "${asr_exp}/encoded.yaml" "${asr_exp}/encoded_root"
     log "Stage 6: training config ${asr_exp}/train.yaml from ${asr_config}" \
         "(pretrained encoder: ${pretrained_encoder:-none}, frozen: ${freeze_encoder})"
     python -m mmpt.bin.make_train_config --base "${asr_config}" --out "${asr_exp}/train.yaml" \
@@ -252,11 +352,19 @@ if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
         require_file "${conf}" "give existing --inference_configs"
         decode_args+=(--decode_config "${conf}")
     done
+    if [ "${cache_encoder}" = true ]; then
+        require_file "${asr_exp}/encoded_root" "run stage 6 first (it dumps the frozen encoder's outputs)"
+        decode_feats_dir=$(cat "${asr_exp}/encoded_root")
+        hint="run stage 6 first (it dumps the frozen encoder's outputs)"
+    else
+        decode_feats_dir=${feats_dir}
+        hint="run stage 2 first"
+    fi
     for dset in ${test_sets}; do
-        require_file "${feats_dir}/${dset}/feats.scp" "run stage 2 first"
-        decode_args+=(--set "${feats_dir}/${dset}/feats.scp=${asr_exp}/decode_{tag}_${model_tag}/${dset}")
+        require_file "${decode_feats_dir}/${dset}/feats.scp" "${hint}"
+        decode_args+=(--set "${decode_feats_dir}/${dset}/feats.scp=${asr_exp}/decode_{tag}_${model_tag}/${dset}")
     done
-    log "Stage 7: decoding ${test_sets} with ${model_file} (${inference_configs})"
+    log "Stage 7: decoding ${test_sets} (${decode_feats_dir}) with ${model_file} (${inference_configs})"
     # shellcheck disable=SC2086
     python -m mmpt.bin.decode --task asr --train_config "${asr_exp}/config.yaml" --model_file "${model_file}" \
         --ngpu "$([ "${ngpu}" -gt 0 ] && echo 1 || echo 0)" "${decode_args[@]}" ${inference_args}
@@ -267,7 +375,9 @@ if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
     python -m mmpt.bin.score --metric wer --exp_dir "${asr_exp}" --ref_dir "${feats_dir}" --sets "${test_sets}"
 fi
 
-if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
+if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ] && [ "${cache_encoder}" = true ]; then
+    log "Stage 9: nothing to pack: the encoder is the frozen ${pretrained_encoder} (the head saw its cached outputs)"
+elif [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
     require_file "${asr_exp}/config.yaml" "run stage 6 first"
     model_file=$(pick_model "${asr_exp}" "${inference_model}")
     log "Stage 9: packing the encoder of ${model_file} -> ${asr_exp}/packed"
