@@ -8,7 +8,8 @@
 #   Stage 4: global CMVN statistics of the training set and the shape files of the clips that have both
 #            modalities -> ${expdir}/pt_stats_fbank/{train,valid}/
 #   Stage 5: espnet2 training of the AV pre-training model (python -m mmpt.bin.av_pretrain_train)
-#   Stage 6: pack the audio encoder -> <pt_exp>/packed (the format the ST and ASR recipes read)
+#   Stage 6: pack the audio encoder -> <pt_exp>/packed (the format the ST and ASR recipes read), its
+#            batch-norm statistics re-estimated on unmasked training audio (--pt_recompute_bn)
 #
 # Every stage is resumable: running it again skips the work that is already done.
 set -euo pipefail
@@ -57,6 +58,9 @@ num_workers=            # DataLoader workers (default: the config's num_workers)
 # Packing
 pt_model=valid.loss.ave.pth   # model file of the experiment to pack (falls back to the best one present)
 pack_encoder_only=false # true: the pack keeps only the encoder.* and normalize.* tensors
+pt_recompute_bn=true    # re-estimate the encoder's batch-norm statistics on unmasked training audio
+                        # (the masked pre-training polluted them with mask tokens; mmpt.asr.bn_stats)
+pt_bn_utts=200          # training utterances used for it (spread over the set)
 
 help_message=$(cat <<EOF
 Usage: $0 --train_set <set> --valid_set <set> [options]
@@ -68,7 +72,8 @@ Stages:
   4: CMVN statistics -> <expdir>/pt_stats_fbank/train/feats_stats.npz; shape files of the clips with
      both modalities -> <expdir>/pt_stats_fbank/{train,valid}/{speech_shape,video_shape}
   5: pre-training (python -m mmpt.bin.av_pretrain_train) -> <pt_exp>
-  6: pack the audio encoder -> <pt_exp>/packed
+  6: pack the audio encoder -> <pt_exp>/packed (batch-norm statistics re-estimated on unmasked
+     training audio with --pt_recompute_bn true)
 
 Options:
   --stage           first stage to run (default: ${stage})
@@ -96,6 +101,9 @@ Options:
   --num_workers     DataLoader workers (default: the config's)
   --pt_model        model file to pack (default: ${pt_model})
   --pack_encoder_only  true: pack only the encoder and normalisation tensors (default: ${pack_encoder_only})
+  --pt_recompute_bn true: re-estimate the packed encoder's batch-norm statistics on unmasked utterances
+                    of the training fbank (default: ${pt_recompute_bn})
+  --pt_bn_utts      training utterances used for it (default: ${pt_bn_utts})
 EOF
 )
 
@@ -126,6 +134,14 @@ case "${pt_method}" in
     mae|clr|mae_clr) ;;
     *) log "Error: --pt_method must be mae, clr or mae_clr, got '${pt_method}'"; exit 2 ;;
 esac
+case "${pt_recompute_bn}" in
+    true|false) ;;
+    *) log "Error: --pt_recompute_bn must be true or false, got '${pt_recompute_bn}'"; exit 2 ;;
+esac
+if ! [[ "${pt_bn_utts}" =~ ^[0-9]+$ ]] || [ "${pt_bn_utts}" -eq 0 ]; then
+    log "Error: --pt_bn_utts must be a positive integer, got '${pt_bn_utts}'"
+    exit 2
+fi
 case "${conf_scale}" in
     cpu|paper) ;;
     *) log "Error: --conf_scale must be cpu or paper, got '${conf_scale}'"; exit 2 ;;
@@ -319,6 +335,12 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
     model_file=$(pick_model "${pt_exp}" "${pt_model}")
     pack_opts=()
     [ "${pack_encoder_only}" = true ] && pack_opts+=(--encoder_only)
+    if [ "${pt_recompute_bn}" = true ]; then
+        require_file "${feats_dir}/${train_set}/feats.scp" "run stage 2 first (or --pt_recompute_bn false)"
+        pack_opts+=(--recompute_bn_stats "${feats_dir}/${train_set}/feats.scp" --bn_utts "${pt_bn_utts}")
+        log "Stage 6: the batch-norm statistics are re-estimated on up to ${pt_bn_utts} unmasked utterances" \
+            "of ${feats_dir}/${train_set}"
+    fi
     log "Stage 6: packing the audio encoder of ${model_file} -> ${pt_exp}/packed"
     python -m mmpt.bin.pack_encoder --config "${pt_exp}/config.yaml" --model "${model_file}" \
         --fbank_conf "${fbank_conf}" --out "${pt_exp}/packed" "${pack_opts[@]}"
