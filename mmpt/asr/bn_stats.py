@@ -226,15 +226,29 @@ def reestimate_bn_stats(
     return summary
 
 
+def _choice(kind: str, name: object, where: PathLike) -> type:
+    """espnet2's class of an ``encoder`` / ``normalize`` choice name (the names of its ASR, ST and mmpt's
+    pre-training tasks), imported directly: importing a task module costs seconds."""
+    if kind == "encoder":
+        from espnet2.asr.encoder.conformer_encoder import ConformerEncoder
+        from espnet2.asr.encoder.e_branchformer_encoder import EBranchformerEncoder
+        from espnet2.asr.encoder.transformer_encoder import TransformerEncoder
+
+        classes = {"conformer": ConformerEncoder, "transformer": TransformerEncoder,
+                   "e_branchformer": EBranchformerEncoder}
+    else:
+        from espnet2.layers.global_mvn import GlobalMVN
+        from espnet2.layers.utterance_mvn import UtteranceMVN
+
+        classes = {"global_mvn": GlobalMVN, "utterance_mvn": UtteranceMVN}
+    if name not in classes:
+        raise DataError(where, f"unknown {kind} {name!r} (known: {', '.join(classes)})")
+    return classes[name]
+
+
 def build_encoder(cfg: Dict[str, object], state: Dict[str, torch.Tensor], where: PathLike) -> nn.Module:
     """The encoder of training config ``cfg`` with the ``encoder.*`` tensors of ``state`` (strict keys)."""
-    from mmpt.tasks.av_pretrain import encoder_choices
-
-    name = cfg.get("encoder")
-    try:
-        cls = encoder_choices.get_class(name)
-    except ValueError as exc:
-        raise DataError(where, f"unknown encoder {name!r}: {exc}") from None
+    cls = _choice("encoder", cfg.get("encoder"), where)
     encoder = cls(input_size=int(cfg.get("input_size") or 80), **(cfg.get("encoder_conf") or {}))
     prefix = "encoder."
     enc_state = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
@@ -251,13 +265,12 @@ def build_normalize(cfg: Dict[str, object], stats_file: Optional[PathLike], wher
     name = cfg.get("normalize")
     if not name:
         return None
-    from mmpt.tasks.av_pretrain import normalize_choices
-
+    cls = _choice("normalize", name, where)
     conf = dict(cfg.get("normalize_conf") or {})
     if stats_file is not None:
         conf["stats_file"] = str(stats_file)
     try:
-        return normalize_choices.get_class(name)(**conf)
+        return cls(**conf)
     except (ValueError, TypeError, OSError) as exc:
         raise DataError(where, f"cannot build the normalisation {name!r} ({conf}): {exc}") from None
 

@@ -38,7 +38,9 @@ def test_positive_control_pack(checkout: Path, venv: Path, corpus: Path):
     copy_recipe(checkout, "egs2/lrs3/pt1")  # local/lrs3_clips.sh is its local/data.sh
     env = {"LRS3": str(corpus)}
     args = ["run.sh", "--nj", "1", "--nbpe", "40", "--asr_args", "--max_epoch 1", "--asr_tag", "pc"]
-    res = run_script(args, cwd=recipe, env=env, timeout=600)
+    res = run_script([*args, "--stop_stage", "6"], cwd=recipe, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-5000:]
+    res = run_script([*args, "--stage", "9"], cwd=recipe, env=env)  # decoding (7-8) is not the point here
     assert res.returncode == 0, res.stderr[-5000:]
 
     # the pre-training's sets (pretrain + trainval without the held-out clips), transcripts in
@@ -57,7 +59,6 @@ def test_positive_control_pack(checkout: Path, venv: Path, corpus: Path):
     pt = yaml.safe_load((REPO_ROOT / "mmpt/conf/pretrain/cpu/mae.yaml").read_text())
     assert cfg["encoder_conf"] == pt["encoder_conf"] and "encoder" not in (cfg.get("freeze_param") or [])
     assert cfg["postencoder"] is None and not cfg.get("init_param")
-    assert (exp / "decode_asr_greedy_valid.loss.ave/test/text").is_file()
 
     # packed like a pre-training: encoder weights of the trained model, the training set's CMVN
     # statistics (the pre-training's: same clips, same fbank), batch-norm statistics re-estimated
