@@ -78,13 +78,16 @@ def pack_encoder(
     fbank_conf: Optional[PathLike] = None,
     encoder_only: bool = False,
     random_init: Optional[int] = None,
+    bn_feats: Optional[PathLike] = None,
+    bn_utts: int = 200,
 ) -> Dict[str, Any]:
     """Pack ``model`` (default: the preferred model file beside ``config``) into ``out_dir``.
 
     ``encoder_only`` keeps only the ``encoder.*`` and ``normalize.*`` tensors. ``fbank_conf`` defaults to
     ``fbank.yaml`` beside the config. Returns the record written to ``packed_from.yaml`` (``up_to_date``
     is True when nothing had to be written). ``random_init`` (a seed) packs a randomly initialised encoder
-    of ``config`` instead of a model file (see the module's docstring).
+    of ``config`` instead of a model file (see the module's docstring). ``bn_feats`` (a feats.scp) and
+    ``bn_utts``: re-estimate the batch-norm statistics (see the module's docstring).
     Raises DataError when a source is missing or the model has no encoder.
     """
     config = Path(config)
@@ -102,6 +105,11 @@ def pack_encoder(
         fbank_conf = config.parent / PACK_FBANK
     if fbank_conf is not None and not Path(fbank_conf).is_file():
         raise DataError(fbank_conf, "fbank config not found")
+    if bn_feats is not None and not Path(bn_feats).is_file():
+        raise DataError(bn_feats, "features for the batch-norm statistics not found")
+    if bn_utts <= 0:
+        raise DataError(config, f"the number of utterances for the batch-norm statistics must be positive, "
+                        f"got {bn_utts}")
     stats = None
     normalize_conf = dict(cfg.get("normalize_conf") or {})
     if cfg.get("normalize") == "global_mvn":
@@ -120,13 +128,16 @@ def pack_encoder(
         "fbank_sha256": sha256_file(fbank_conf) if fbank_conf else None,
         "config_sha256": sha256_file(config),
         "encoder_only": encoder_only,
+        "bn_stats": {"feats_scp": str(Path(bn_feats).resolve()), "feats_scp_sha256": sha256_file(bn_feats),
+                     "max_utts": bn_utts} if bn_feats is not None else None,
     }
     record_path = out / PACK_RECORD
     if record_path.is_file() and (out / PACK_MODEL).is_file() and (out / PACK_CONFIG).is_file():
         old = yaml.safe_load(record_path.read_text(encoding="utf-8")) or {}
         old.pop("up_to_date", None)
+        summary = old.pop("bn_stats_summary", None)
         if old == record:
-            return {**record, "up_to_date": True}
+            return {**record, "bn_stats_summary": summary, "up_to_date": True}
 
     state = load_state_dict(model) if model else random_encoder_state(config, random_init)
     if not any(k.startswith(ENCODER_PREFIX) for k in state):
@@ -134,12 +145,19 @@ def pack_encoder(
     if model:  # the encoder weights must be exactly those of the config's encoder
         load_into(build_config_encoder(cfg, config), state, model, prefix=ENCODER_PREFIX,
                   what=f"the {cfg['encoder']} encoder of {config}")
+    summary = None
+    if bn_feats is not None:
+        from mmpt.asr.bn_stats import reestimate_state
+
+        state, bn = reestimate_state(cfg, state, bn_feats, stats_file=stats, num_utts=bn_utts, where=config)
+        summary = bn.to_dict()
     out.mkdir(parents=True, exist_ok=True)
     record_path.unlink(missing_ok=True)  # an interrupted pack is redone
-    if encoder_only or not model:
+    if encoder_only or not model or bn_feats is not None:
         import torch
 
-        kept = {k: v for k, v in state.items() if k.startswith((ENCODER_PREFIX, "normalize."))}
+        kept = state if model and not encoder_only else {
+            k: v for k, v in state.items() if k.startswith((ENCODER_PREFIX, "normalize."))}
         tmp = out / (PACK_MODEL + ".tmp")
         torch.save(kept, tmp)
         tmp.replace(out / PACK_MODEL)
@@ -160,5 +178,6 @@ def pack_encoder(
     tmp = out / (PACK_CONFIG + ".tmp")
     tmp.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
     tmp.replace(out / PACK_CONFIG)
-    record_path.write_text(yaml.safe_dump(record, sort_keys=False), encoding="utf-8")
-    return {**record, "up_to_date": False}
+    record_path.write_text(yaml.safe_dump({**record, "bn_stats_summary": summary}, sort_keys=False),
+                           encoding="utf-8")
+    return {**record, "bn_stats_summary": summary, "up_to_date": False}

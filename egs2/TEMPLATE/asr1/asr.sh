@@ -11,7 +11,8 @@
 #   Stage 7: decoding of the test sets (CTC greedy and/or beam search, one decode config each), from the
 #            cached encoder outputs when the head was trained on them
 #   Stage 8: scoring (WER with per-utterance alignments) -> <asr_exp>/RESULTS.md
-#   Stage 9: pack the trained encoder -> <asr_exp>/packed (the format every stage exchanges)
+#   Stage 9: pack the trained encoder -> <asr_exp>/packed (the format every stage exchanges), its
+#            batch-norm statistics re-estimated on the training audio (--pack_recompute_bn)
 #
 # Every stage is resumable: running it again skips the work that is already done.
 set -euo pipefail
@@ -71,6 +72,10 @@ inference_configs="conf/decode_asr_greedy.yaml"   # one decoding per config, spa
 inference_model=valid.loss.ave.pth   # model file of the experiment used for decoding
 inference_args=         # more options of python -m mmpt.bin.decode, e.g. "--num_threads 1"
 
+# Packing
+pack_recompute_bn=true  # re-estimate the packed encoder's batch-norm statistics on the training fbank
+pack_bn_utts=200        # training utterances used for it (spread over the set)
+
 help_message=$(cat <<EOF
 Usage: $0 --train_set <set> --valid_set <set> --test_sets "<set> <set>" [options]
 
@@ -84,7 +89,8 @@ Stages:
      encoder's outputs of every set (python -m mmpt.bin.dump_encoded) -> <dumpdir>/encoded/<pack>_<layers>/<set>
   7: decoding of the test sets, one per inference config -> <asr_exp>/decode_<config>_<model>/<set>/text
   8: WER scoring -> <asr_exp>/decode_*/<set>/score_wer/result.txt and <asr_exp>/RESULTS.md
-  9: pack the trained encoder -> <asr_exp>/packed
+  9: pack the trained encoder -> <asr_exp>/packed (batch-norm statistics re-estimated on the training
+     fbank with --pack_recompute_bn true, as the pre-training packs)
 
 Options:
   --stage           first stage to run (default: ${stage})
@@ -122,6 +128,8 @@ Options:
   --inference_configs  decoding configs, space separated (default: "${inference_configs}")
   --inference_model model file of the experiment to decode with (default: ${inference_model})
   --inference_args  more options of python -m mmpt.bin.decode (default: "${inference_args}")
+  --pack_recompute_bn  true: re-estimate the packed encoder's batch-norm statistics on up to
+                    --pack_bn_utts training utterances (default: ${pack_recompute_bn}, ${pack_bn_utts})
 EOF
 )
 
@@ -380,9 +388,14 @@ if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ] && [ "${cache_encoder}" = t
 elif [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
     require_file "${asr_exp}/config.yaml" "run stage 6 first"
     model_file=$(pick_model "${asr_exp}" "${inference_model}")
+    pack_opts=()
+    if [ "${pack_recompute_bn}" = true ]; then
+        require_file "${feats_dir}/${train_set}/feats.scp" "run stage 2 first (or --pack_recompute_bn false)"
+        pack_opts+=(--recompute_bn_stats "${feats_dir}/${train_set}/feats.scp" --bn_utts "${pack_bn_utts}")
+    fi
     log "Stage 9: packing the encoder of ${model_file} -> ${asr_exp}/packed"
     python -m mmpt.bin.pack_encoder --config "${asr_exp}/config.yaml" --model "${model_file}" \
-        --fbank_conf "${fbank_conf}" --out "${asr_exp}/packed"
+        --fbank_conf "${fbank_conf}" --out "${asr_exp}/packed" "${pack_opts[@]}"
 fi
 
 log "Successfully finished. [elapsed=${SECONDS}s]"

@@ -9,9 +9,16 @@
 #   Stage 4: global CMVN statistics of the training set and the shape files of the clips that have both
 #            modalities -> ${expdir}/pt_stats_fbank/{train,valid}/
 #   Stage 5: espnet2 training of the AV pre-training model (python -m mmpt.bin.av_pretrain_train)
-#   Stage 6: pack the audio encoder -> <pt_exp>/packed (the format the ST and ASR recipes read)
+#   Stage 6: pack the audio encoder -> <pt_exp>/packed (the format the ST and ASR recipes read), its
+#            batch-norm statistics re-estimated on unmasked training audio (--pt_recompute_bn)
 #
 # Every stage is resumable: running it again skips the work that is already done.
+#
+# Audio alone (--audio_only true, MAE only): data/<set> needs no video.scp, stage 3 is skipped and the
+# model trains on the fbank alone (the video encoder and the decoder's video parts stay frozen).
+# Continued pre-training (--init_exp <pre-training experiment or its full pack>): every module starts from
+# that model, and its feature statistics are kept (not this recipe's): e.g. the domain control of the
+# mid-training, MAE continued on the MuST-C audio (egs2/must_c/pt1).
 set -euo pipefail
 
 if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
@@ -54,11 +61,17 @@ pt_tag=                 # experiment name suffix (default: <conf_scale>; with --
                         # name, or its directory's for conf/<scale>/<pt_method>.yaml)
 pt_exp=                 # experiment directory (default: ${expdir}/pt_<pt_method>_<pt_tag>)
 pt_args=                # more espnet2 training options, e.g. "--max_epoch 50 --use_amp true"
+audio_only=false        # true: no video (no stage 3, no video.scp needed); --pt_method mae only
+init_exp=               # continue the pre-training of this experiment (or full pack): all its weights,
+                        # its feature statistics; the architecture of --pt_config must be its own
 num_workers=            # DataLoader workers (default: the config's num_workers)
 
 # Packing
 pt_model=valid.loss.ave.pth   # model file of the experiment to pack (falls back to the best one present)
 pack_encoder_only=false # true: the pack keeps only the encoder.* and normalize.* tensors
+pt_recompute_bn=true    # re-estimate the encoder's batch-norm statistics on unmasked training audio
+                        # (the masked pre-training polluted them with mask tokens; mmpt.asr.bn_stats)
+pt_bn_utts=200          # training utterances used for it (spread over the set)
 
 help_message=$(cat <<EOF
 Usage: $0 --train_set <set> --valid_set <set> [options]
@@ -71,7 +84,8 @@ Stages:
   4: CMVN statistics -> <expdir>/pt_stats_fbank/train/feats_stats.npz; shape files of the clips with
      both modalities -> <expdir>/pt_stats_fbank/{train,valid}/{speech_shape,video_shape}
   5: pre-training (python -m mmpt.bin.av_pretrain_train) -> <pt_exp>
-  6: pack the audio encoder -> <pt_exp>/packed
+  6: pack the audio encoder -> <pt_exp>/packed (batch-norm statistics re-estimated on unmasked
+     training audio with --pt_recompute_bn true)
 
 Options:
   --stage           first stage to run (default: ${stage})
@@ -98,8 +112,14 @@ Options:
   --pt_exp          experiment directory (default: <expdir>/pt_<pt_method>_<pt_tag>)
   --pt_args         more espnet2 training options (default: "${pt_args}")
   --num_workers     DataLoader workers (default: the config's)
+  --audio_only      true: audio alone, no video (default: ${audio_only}); MAE only
+  --init_exp        pre-training experiment directory (or a pack with the full model) whose model starts
+                    the training and whose feature statistics are used (default: none)
   --pt_model        model file to pack (default: ${pt_model})
   --pack_encoder_only  true: pack only the encoder and normalisation tensors (default: ${pack_encoder_only})
+  --pt_recompute_bn true: re-estimate the packed encoder's batch-norm statistics on unmasked utterances
+                    of the training fbank (default: ${pt_recompute_bn})
+  --pt_bn_utts      training utterances used for it (default: ${pt_bn_utts})
 EOF
 )
 
@@ -129,6 +149,19 @@ done
 case "${pt_method}" in
     mae|clr|mae_clr) ;;
     *) log "Error: --pt_method must be mae, clr or mae_clr, got '${pt_method}'"; exit 2 ;;
+esac
+case "${pt_recompute_bn}" in
+    true|false) ;;
+    *) log "Error: --pt_recompute_bn must be true or false, got '${pt_recompute_bn}'"; exit 2 ;;
+esac
+if ! [[ "${pt_bn_utts}" =~ ^[0-9]+$ ]] || [ "${pt_bn_utts}" -eq 0 ]; then
+    log "Error: --pt_bn_utts must be a positive integer, got '${pt_bn_utts}'"
+    exit 2
+fi
+case "${audio_only}" in
+    true) [ "${pt_method}" = mae ] || { log "Error: --audio_only true needs --pt_method mae (CLR pairs audio with video)"; exit 2; } ;;
+    false) ;;
+    *) log "Error: --audio_only must be true or false, got '${audio_only}'"; exit 2 ;;
 esac
 case "${conf_scale}" in
     cpu|paper) ;;
@@ -199,8 +232,9 @@ PY
 
 # data_stamp SET: fingerprint of the dumps of SET (their .done markers change whenever they are redone).
 data_stamp() {
-    local f
-    for f in "${feats_dir}/$1/feats.scp" "${feats_dir}/$1/.done" "${video_dir}/$1/video.scp" "${video_dir}/$1/.done"; do
+    local f files=("${feats_dir}/$1/feats.scp" "${feats_dir}/$1/.done")
+    [ "${audio_only}" = true ] || files+=("${video_dir}/$1/video.scp" "${video_dir}/$1/.done")
+    for f in "${files[@]}"; do
         require_file "${f}" "run stages 2 and 3 first"
         cat "${f}"
     done
@@ -215,7 +249,11 @@ if [ "${stage}" -le 2 ] && [ "${stop_stage}" -ge 2 ]; then
     stage_fbank
 fi
 
-if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ]; then
+if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ] && [ "${audio_only}" = true ]; then
+    log "Stage 3: skipped (--audio_only true: no video)"
+fi
+
+if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ] && [ "${audio_only}" = false ]; then
     check_sets
     if [ -z "${video_size}" ]; then
         config_info
@@ -247,11 +285,13 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
     # clips present in both dumps (one dump may have excluded a clip the other kept).
     for split in train valid; do
         [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
-        for f in "${feats_dir}/${dset}/feats_shape" "${video_dir}/${dset}/video_shape"; do
+        video_shape=${video_dir}/${dset}/video_shape
+        [ "${audio_only}" = true ] && video_shape=
+        for f in "${feats_dir}/${dset}/feats_shape" ${video_shape}; do
             require_file "${f}" "run stages 2 and 3 first"
         done
-        log "Stage 4: shape files of ${dset} (clips with audio and video) -> ${stats_dir}/${split}/"
-        python - "${feats_dir}/${dset}/feats_shape" "${video_dir}/${dset}/video_shape" "${stats_dir}/${split}" <<'PY'
+        log "Stage 4: shape files of ${dset} (clips with audio${video_shape:+ and video}) -> ${stats_dir}/${split}/"
+        python - "${feats_dir}/${dset}/feats_shape" "${video_shape}" "${stats_dir}/${split}" <<'PY'
 import logging
 import sys
 from pathlib import Path
@@ -259,7 +299,23 @@ from pathlib import Path
 from mmpt.data.datadir import read_kv
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s pt.sh: %(message)s")
-speech_file, video_file, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+speech_file, out = Path(sys.argv[1]), Path(sys.argv[3])
+if not sys.argv[2]:  # audio alone: every clip, no video shapes
+    speech = read_kv(speech_file)
+    if not speech:
+        sys.exit(f"Error: {speech_file} lists no utterance")
+    content = "".join(f"{k} {speech[k]}\n" for k in sorted(speech))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "video_shape").unlink(missing_ok=True)
+    path = out / "speech_shape"
+    state = "up to date"
+    if not path.is_file() or path.read_text(encoding="utf-8") != content:
+        path.with_name("speech_shape.tmp").write_text(content, encoding="utf-8")
+        path.with_name("speech_shape.tmp").replace(path)
+        state = "written: speech_shape"
+    print(f"{out}: {len(speech)} utterances with audio ({state})")
+    sys.exit(0)
+video_file = Path(sys.argv[2])
 speech, video = read_kv(speech_file), read_kv(video_file)
 both = sorted(set(speech) & set(video))
 for name, table, other in (("speech", speech, video_file), ("video", video, speech_file)):
@@ -288,38 +344,90 @@ fi
 if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
     config_info
     require_file "${stats_dir}/train/feats_stats.npz" "run stage 4 first"
+    names=(speech)
+    [ "${audio_only}" = true ] || names+=(video)
     for split in train valid; do
-        for f in speech_shape video_shape; do
-            require_file "${stats_dir}/${split}/${f}" "run stage 4 first"
+        for name in "${names[@]}"; do
+            require_file "${stats_dir}/${split}/${name}_shape" "run stage 4 first"
         done
     done
+    stats_file=${stats_dir}/train/feats_stats.npz
+    init_opts=()
+    init_sum=
+    if [ -n "${init_exp}" ]; then
+        require_file "${init_exp}/config.yaml" "give a pre-training experiment directory (or full pack) as --init_exp"
+        init_model=$(pick_model "${init_exp}" "${pt_model}")
+        # The architecture must be --pt_config's, the fbank the recipe's; the statistics are the init's.
+        if ! stats_file=$(python - "${init_exp}/config.yaml" "${init_model}" "${pt_config}" "${fbank_conf}" <<'PY'
+import sys
+from pathlib import Path
+
+from mmpt.asr.pretrained import load_config, load_pretrained, load_state_dict
+from mmpt.asr.train_config import fbank_differences
+
+init_cfg, model, pt_config, fbank = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
+a, b = load_config(init_cfg), load_config(pt_config)
+for key in ("input_size", "encoder", "encoder_conf", "video_encoder_conf", "mae_decoder_conf"):
+    if a.get(key) != b.get(key):
+        sys.exit(f"Error: {init_cfg} has another {key} than {pt_config}: {a.get(key)} != {b.get(key)}")
+if (a.get("model_conf") or {}).get("pt_method") != (b.get("model_conf") or {}).get("pt_method"):
+    sys.exit(f"Error: {init_cfg} was trained with another pt_method than {pt_config}")
+if not any(k.startswith("mae_decoder.") for k in load_state_dict(model)):
+    sys.exit(f"Error: {model} holds no MAE decoder (an --encoder_only pack?): give the pre-training experiment")
+init_fbank = init_cfg.parent / "fbank.yaml"
+if not init_fbank.is_file():
+    sys.exit(f"Error: {init_fbank} is missing: cannot check that the features are the pre-training's")
+diff = fbank_differences(fbank, init_fbank)
+if diff:
+    sys.exit(f"Error: {fbank} differs from the features of {init_cfg.parent}: " + "; ".join(diff))
+print(load_pretrained(init_cfg).stats_file)
+PY
+        ); then
+            log "Error: cannot continue the pre-training of ${init_exp} (reason above)"
+            exit 1
+        fi
+        init_opts=(--init_param "${init_model}")
+        init_sum=$(cat "${init_model}" "${stats_file}" | sha256)
+        log "Stage 5: continuing ${init_model} (every module), with its feature statistics ${stats_file}"
+    fi
+    data_opts=()
+    for split in train valid; do
+        [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
+        data_opts+=(--${split}_data_path_and_name_and_type "${feats_dir}/${dset}/feats.scp,speech,kaldi_ark"
+                    --${split}_shape_file "${stats_dir}/${split}/speech_shape")
+        if [ "${audio_only}" = false ]; then
+            data_opts+=(--${split}_data_path_and_name_and_type "${video_dir}/${dset}/video.scp,video,${video_type}"
+                        --${split}_shape_file "${stats_dir}/${split}/video_shape")
+        fi
+    done
+    if [ "${audio_only}" = true ]; then
+        # no video: the video parts would only see zero gradients (and weight decay); they stay as they are
+        data_opts+=(--freeze_param video_encoder mae_decoder.in_proj.video mae_decoder.out_proj.video
+                    mae_decoder.mask_token.video)
+    fi
     mkdir -p "${pt_exp}"
     # The features travel with the model (the pack and the downstream recipes check them).
     cp "${fbank_conf}" "${pt_exp}/fbank.yaml"
     train_stamp=$({
-        cat "${pt_config}" "${fbank_conf}" "${stats_dir}/train/feats_stats.npz"
-        cat "${stats_dir}"/{train,valid}/{speech_shape,video_shape}
+        cat "${pt_config}" "${fbank_conf}" "${stats_file}"
+        for name in "${names[@]}"; do cat "${stats_dir}"/{train,valid}/"${name}_shape"; done
+        [ -z "${init_sum}" ] || echo "${init_sum}"
         data_stamp "${train_set}"
         data_stamp "${valid_set}"
     } | sha256)
     extra=()
     [ -n "${num_workers}" ] && extra+=(--num_workers "${num_workers}")
-    log "Stage 5: ${pt_method} pre-training with ${pt_config} on ${train_set} (valid: ${valid_set}) -> ${pt_exp}"
+    log "Stage 5: ${pt_method} pre-training with ${pt_config} on ${train_set} (valid: ${valid_set})" \
+        "$([ "${audio_only}" = true ] && echo "(audio alone) ")-> ${pt_exp}"
     # shellcheck disable=SC2086
     run_training 5 mmpt.bin.av_pretrain_train "${pt_exp}" "${train_stamp}" \
         --config "${pt_config}" \
         --output_dir "${pt_exp}" \
         --normalize global_mvn \
-        --normalize_conf "stats_file=${stats_dir}/train/feats_stats.npz" \
+        --normalize_conf "stats_file=${stats_file}" \
         --preprocessor_conf "video_fps=${video_fps}" \
-        --train_data_path_and_name_and_type "${feats_dir}/${train_set}/feats.scp,speech,kaldi_ark" \
-        --train_data_path_and_name_and_type "${video_dir}/${train_set}/video.scp,video,${video_type}" \
-        --train_shape_file "${stats_dir}/train/speech_shape" \
-        --train_shape_file "${stats_dir}/train/video_shape" \
-        --valid_data_path_and_name_and_type "${feats_dir}/${valid_set}/feats.scp,speech,kaldi_ark" \
-        --valid_data_path_and_name_and_type "${video_dir}/${valid_set}/video.scp,video,${video_type}" \
-        --valid_shape_file "${stats_dir}/valid/speech_shape" \
-        --valid_shape_file "${stats_dir}/valid/video_shape" \
+        "${data_opts[@]}" \
+        "${init_opts[@]}" \
         "${extra[@]}" \
         ${pt_args}
 fi
@@ -329,6 +437,12 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
     model_file=$(pick_model "${pt_exp}" "${pt_model}")
     pack_opts=()
     [ "${pack_encoder_only}" = true ] && pack_opts+=(--encoder_only)
+    if [ "${pt_recompute_bn}" = true ]; then
+        require_file "${feats_dir}/${train_set}/feats.scp" "run stage 2 first (or --pt_recompute_bn false)"
+        pack_opts+=(--recompute_bn_stats "${feats_dir}/${train_set}/feats.scp" --bn_utts "${pt_bn_utts}")
+        log "Stage 6: the batch-norm statistics are re-estimated on up to ${pt_bn_utts} unmasked utterances" \
+            "of ${feats_dir}/${train_set}"
+    fi
     log "Stage 6: packing the audio encoder of ${model_file} -> ${pt_exp}/packed"
     python -m mmpt.bin.pack_encoder --config "${pt_exp}/config.yaml" --model "${model_file}" \
         --fbank_conf "${fbank_conf}" --out "${pt_exp}/packed" "${pack_opts[@]}"

@@ -1,0 +1,1 @@
+../../pt1/local/data.sh

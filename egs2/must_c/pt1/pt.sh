@@ -1,0 +1,1 @@
+../../TEMPLATE/pt1/pt.sh
