@@ -28,12 +28,14 @@ def test_interface(upstream):
     assert upstream.get_downsample_rates("last_hidden_state") == 640
 
 
-@pytest.mark.parametrize("n", LENGTHS + [640 * 7 + 320, 640 * 7 + 319])
-def test_frames_are_round_len_over_640(upstream, n):
+@pytest.mark.parametrize("n", LENGTHS + [640 * 7 + 320, 640 * 7 + 319, 640 * 7, 640 * 7 + 1, 8000, 20000])
+def test_frames_are_s3prl_valid_lengths(upstream, n):
+    """(N - 1) // 640 + 1 frames: the valid length s3prl's S3PRLUpstream (and espnet2) report."""
     with torch.no_grad():
         out = upstream(_wavs([n]))
-    expected = max(1, round(n / 640))
+    expected = (n - 1) // 640 + 1
     assert all(h.shape[1] == expected for h in out["hidden_states"])
+    assert out["last_hidden_state"][0, -1].abs().sum() > 0, "the last frame is computed, not zero"
 
 
 def test_batch_equals_single(upstream):
