@@ -1,5 +1,37 @@
 """mmpt: multi-stage multi-modal pre-training for ASR, as an ESPnet-style recipe toolkit."""
+import os
+import sys
+
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+from setuptools.command.develop import develop
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mmpt.autoload import PTH_NAME, write_pth  # noqa: E402  (standard library only)
+
+
+class BuildPyWithPth(build_py):
+    """build_py that also puts ``mmpt-autoload.pth`` at the top of the wheel (site-packages), so that an
+    installed mmpt registers its s3prl upstreams in every process (see mmpt/autoload.py)."""
+
+    def run(self):
+        super().run()
+        if not self.dry_run:
+            os.makedirs(self.build_lib, exist_ok=True)
+            write_pth(self.build_lib)
+
+    def get_outputs(self, *args, **kwargs):
+        return [*super().get_outputs(*args, **kwargs), os.path.join(self.build_lib, PTH_NAME)]
+
+
+class DevelopWithPth(develop):
+    """``pip install -e`` (setup.py develop): the same ``mmpt-autoload.pth`` in the install directory."""
+
+    def run(self):
+        super().run()
+        if not self.dry_run and not self.uninstall:
+            write_pth(self.install_dir)
+
 
 # The stack that is known to install and import together on Python 3.11.
 # torch/torchaudio are pinned here but installed first by tools/install.sh, from
@@ -47,6 +79,7 @@ setup(
     packages=find_packages(include=["mmpt", "mmpt.*"]),
     package_data={"mmpt": ["conf/*.yaml", "**/*.yaml"]},
     install_requires=install_requires,
+    cmdclass={"build_py": BuildPyWithPth, "develop": DevelopWithPth},
     extras_require=extras_require,
     entry_points={
         "console_scripts": [

@@ -2,7 +2,7 @@
 
 Examples::
 
-    mmpt-superb -m train -u mmpt_upstream -k exp/pt_mae/valid.loss.ave.pth -d speech_commands \\
+    mmpt-superb -m train -u mmpt_upstream -k exp/pt_mae/packed -d speech_commands \\
         -p exp/superb/ks -o "config.downstream_expert.datarc.speech_commands_root=data/sc/train,,\\
     config.downstream_expert.datarc.speech_commands_test_root=data/sc/test"
     mmpt-superb -m evaluate -e exp/superb/ks/dev-best.ckpt
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import sys
 
-from mmpt.superb.launcher import install, main
+from mmpt import autoload
+from mmpt.superb.launcher import main
 
-# At import, not only in main(): DataLoader workers started with "spawn" re-import the main module (this
-# one, through the console script or `python -m mmpt.bin.superb`) and so get the same s3prl.hub entry and
-# torchaudio shims as the parent.
-install()
+# At import, and cheap (no s3prl import): the import hook of mmpt.autoload, for the processes where the
+# installed mmpt-autoload.pth did not already add it (mmpt run from a source tree, MMPT_AUTOLOAD=0 in a
+# parent). DataLoader workers started with "spawn" re-import the main module (this one, through the console
+# script or `python -m mmpt.bin.superb`), so they get the s3prl.hub entries and torchaudio shims too.
+autoload.install()
 
 if __name__ == "__main__":
     sys.exit(main())

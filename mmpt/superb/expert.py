@@ -12,11 +12,20 @@
 * ``last_hidden_state``: the encoder output (same tensor as ``hidden_states[-1]``).
 
 ``get_downsample_rates(key)`` is frame shift x sub-sampling: 160 x 4 = 640 samples for 10 ms fbank and
-``conv2d``. Utterance ``b`` of ``N_b`` samples gets exactly ``round(N_b / 640)`` frames (at least 1), so
-s3prl's length checks hold without their tolerance: the encoder gives 1 or 2 frames fewer (snip-edges
-fbank loses 1.5 frames, the convolutions' receptive field 3 more), so its last frame is repeated (s3prl's own
-``S3PRLUpstream`` pads the same way); frames past an utterance's own count are zero. Frame t is centred at
-sample 640 t + 680, ~22 ms after s3prl's grid (640 t + 320): a third of a frame.
+``conv2d``. Utterance ``b`` of ``N_b`` samples gets exactly ``(N_b - 1) // 640 + 1`` frames, the valid length
+s3prl's ``S3PRLUpstream`` (and so espnet2's ``S3prlFrontend``) reports for it, so that every frame inside an
+utterance's reported length is computed from that utterance alone, batched or not (s3prl's runner
+``Featurizer`` keeps ``round(N_b / 640)`` of them, at most one fewer). The encoder gives 2 or 3 frames fewer
+(snip-edges fbank loses 1.5 frames, the convolutions' receptive field 3 more), so its last frame is
+repeated (``S3PRLUpstream`` pads a single utterance the same way); frames past an utterance's own count are
+zero. Frame t is centred at sample 640 t + 680, ~22 ms after s3prl's grid (640 t + 320): a third of a frame.
+
+**Frozen by default**: ``train()`` does not put the encoder in training mode (dropout stays off, batch-norm
+statistics stay fixed) unless the expert was built with ``frozen=False``. espnet2's trainer calls
+``model.train()`` every epoch, frontend included, and s3prl's ``S3PRLUpstream`` calls ``upstream.train()``
+when it is built; a frozen encoder must give the same features in training as in evaluation. s3prl's runner
+with ``-f`` (fine-tuning the upstream) needs ``frozen=False`` (``S3PRLUpstream(..., extra_conf={"frozen":
+False})``) to get dropout.
 
 Each utterance is processed as if alone: features per utterance (Kaldi fbank with the training options,
 or the checkpoint's espnet2 frontend), global MVN from the checkpoint's statistics, and a padding mask for
@@ -48,6 +57,7 @@ from torch.nn.utils.rnn import pad_sequence
 from mmpt.data.errors import AudioReadError
 from mmpt.features.fbank import FbankConfig, compute_fbank
 from mmpt.superb.checkpoint import EncoderCheckpoint, load_encoder_checkpoint
+from mmpt.superb.hubconf import resolve_checkpoint
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +90,7 @@ class UpstreamExpert(nn.Module):
         ckpt: espnet2 model file (``-k`` of s3prl's run_downstream).
         model_config: its training config (``-g``); default ``config.yaml`` beside ``ckpt``.
         fbank_config: Kaldi fbank options; default ``fbank.yaml`` beside the checkpoint or the config.
+        frozen: keep the encoder in eval mode whatever ``train()`` says (see the module docstring).
     """
 
     def __init__(
@@ -87,11 +98,14 @@ class UpstreamExpert(nn.Module):
         ckpt: PathLike,
         model_config: Optional[PathLike] = None,
         fbank_config: Union[FbankConfig, PathLike, Mapping, None] = None,
+        frozen: bool = True,
         **kwargs: Any,
     ):
         super().__init__()
         if ckpt is None:
-            raise ValueError("mmpt_upstream needs the checkpoint: pass -k <model.pth> to s3prl")
+            raise ValueError("mmpt_upstream needs the checkpoint: pass -k <model.pth | pack dir> to s3prl")
+        ckpt = resolve_checkpoint(ckpt)  # a pack or experiment directory -> its model file
+        self.frozen = bool(frozen)
         loaded: EncoderCheckpoint = load_encoder_checkpoint(ckpt, model_config, fbank_config)
         self.name = "[mmpt UpstreamExpert]"
         self.frontend = loaded.frontend
@@ -119,6 +133,14 @@ class UpstreamExpert(nn.Module):
         for module in self.encoder.encoders.modules():
             if isinstance(module, nn.Conv1d) and module.kernel_size[0] > 1:
                 module.register_forward_pre_hook(self._mask_conv_input)
+
+    def train(self, mode: bool = True) -> "UpstreamExpert":
+        """``nn.Module.train``, except that a frozen expert keeps its modules in eval mode."""
+        super().train(mode)
+        if self.frozen and mode:
+            for module in self.children():
+                module.eval()
+        return self
 
     # hooks ---------------------------------------------------------------------------------------------
     def _embed_hook(self, module: nn.Module, inputs: Any, output: Any) -> Any:
@@ -172,7 +194,8 @@ class UpstreamExpert(nn.Module):
         Args:
             wavs: B waveforms [N_b], 16 kHz, float in [-1, 1].
         Returns:
-            ``hidden_states``: list of ``num_layers + 1`` tensors [B, T, D] with T = max_b round(N_b / rate);
+            ``hidden_states``: list of ``num_layers + 1`` tensors [B, T, D] with
+            T = max_b ((N_b - 1) // rate + 1);
             ``last_hidden_state``: [B, T, D].
         """
         if len(wavs) == 0:
@@ -184,7 +207,7 @@ class UpstreamExpert(nn.Module):
                 raise AudioReadError(f"wavs[{b}]", f"expected a 1-D waveform, got shape {tuple(wav.shape)}")
             if wav.numel() == 0:
                 raise AudioReadError(f"wavs[{b}]", "empty waveform")
-            targets.append(max(1, round(wav.numel() / self.downsample_rate)))
+            targets.append((wav.numel() - 1) // self.downsample_rate + 1)
             if wav.numel() < self.min_samples:
                 logger.debug("wavs[%d]: %d samples, zero-padded to %d", b, wav.numel(), self.min_samples)
                 wav = torch.nn.functional.pad(wav, (0, self.min_samples - wav.numel()))
@@ -215,7 +238,7 @@ class UpstreamExpert(nn.Module):
             )
         hidden = captured[:-1] + [out]  # the last layer's state with the encoder's final norm
 
-        # frame b, t <- encoder frame min(t, olens_b - 1); zero past round(N_b / rate)
+        # frame b, t <- encoder frame min(t, olens_b - 1); zero past (N_b - 1) // rate + 1
         total = max(targets)
         steps = torch.arange(total, device=device)
         index = torch.minimum(steps.unsqueeze(0), (olens.to(device) - 1).clamp(min=0).unsqueeze(1))  # [B, T]

@@ -28,12 +28,14 @@ def test_interface(upstream):
     assert upstream.get_downsample_rates("last_hidden_state") == 640
 
 
-@pytest.mark.parametrize("n", LENGTHS + [640 * 7 + 320, 640 * 7 + 319])
-def test_frames_are_round_len_over_640(upstream, n):
+@pytest.mark.parametrize("n", LENGTHS + [640 * 7 + 320, 640 * 7 + 319, 640 * 7, 640 * 7 + 1, 8000, 20000])
+def test_frames_are_s3prl_valid_lengths(upstream, n):
+    """(N - 1) // 640 + 1 frames: the valid length s3prl's S3PRLUpstream (and espnet2) report."""
     with torch.no_grad():
         out = upstream(_wavs([n]))
-    expected = max(1, round(n / 640))
+    expected = (n - 1) // 640 + 1
     assert all(h.shape[1] == expected for h in out["hidden_states"])
+    assert out["last_hidden_state"][0, -1].abs().sum() > 0, "the last frame is computed, not zero"
 
 
 def test_batch_equals_single(upstream):
@@ -119,7 +121,7 @@ def test_default_frontend_checkpoint(tmp_path, tiny_ckpt):
         batch = up(wavs)["hidden_states"]
         for b, wav in enumerate(wavs):
             single = up([wav])["hidden_states"]
-            n = max(1, round(len(wav) / 640))
+            n = (len(wav) - 1) // 640 + 1
             assert single[-1].shape[1] == n
             torch.testing.assert_close(batch[-1][b, :n], single[-1][0], atol=1e-4, rtol=0)
 

@@ -125,6 +125,8 @@ EOF
 )
 
 log "$0 $*"
+# the command line RESULTS.md reports (mmpt.report.environment)
+export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
 . scripts/utils/parse_options.sh
 
 if [ $# -ne 0 ]; then

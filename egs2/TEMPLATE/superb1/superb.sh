@@ -37,7 +37,9 @@ upstream_ckpt=          # the encoder's checkpoint: a .pth beside its config.yam
 upstream_tag=           # experiment name (default: the checkpoint's experiment, as asr.sh names it)
 
 # Training and evaluation
-conf_scale=paper        # paper: SUPERB hyper-parameters; cpu: short runs for the embedded corpus on a CPU
+conf_scale=auto         # paper: SUPERB hyper-parameters; cpu: short runs for the embedded corpus on a CPU;
+                        # auto: paper on a GPU with corpora of >= auto_min_items training items, else cpu
+auto_min_items=1000     # --conf_scale auto: fewer training items than this in any task -> cpu configs
 confdir=conf            # configs are <confdir>/<conf_scale>/<task>.yaml
 ks_config=              # override the config of one task (a file)
 ic_config=
@@ -48,7 +50,8 @@ ks_args=                # more s3prl overrides for one task
 ic_args=
 pr_args=
 sd_args=
-device=                 # cpu | cuda (default: cuda when available)
+ngpu=                   # 0: CPU, 1: one GPU (default: 1 when CUDA is available, else 0)
+device=                 # alias of --ngpu: cpu (= --ngpu 0) | cuda or cuda:N (= --ngpu 1)
 num_threads=1           # CPU threads of each s3prl process (OMP_NUM_THREADS)
 evaluate_ckpt=best      # best: the checkpoint best on dev (the last one if none was saved); last: the last one
 
@@ -74,12 +77,18 @@ Options:
   --local_data_opts  options for local/data.sh (default: "${local_data_opts}")
   --upstream_ckpt    the upstream checkpoint (required for stages 2-3; stage 4 needs it or --upstream_tag)
   --upstream_tag     experiment name (default: the checkpoint's experiment directory name)
-  --conf_scale       paper or cpu (default: ${conf_scale}): configs <confdir>/<conf_scale>/<task>.yaml
+  --conf_scale       paper, cpu or auto (default: ${conf_scale}): configs <confdir>/<conf_scale>/<task>.yaml;
+                     auto picks paper on a GPU when every task has >= --auto_min_items training items, else
+                     cpu (the paper configs' batch sizes, workers and 200k steps suit neither a CPU nor a
+                     small corpus), and says which and why
+  --auto_min_items   see --conf_scale auto (default: ${auto_min_items})
   --confdir          configuration directory (default: ${confdir})
   --ks_config, --ic_config, --pr_config, --sd_config   a config file for one task
   --superb_args      s3prl -o overrides for every task, e.g. "config.runner.total_steps=500,,config.optimizer.lr=1e-3"
   --ks_args, --ic_args, --pr_args, --sd_args   s3prl -o overrides for one task
-  --device           cpu or cuda (default: cuda when available)
+  --ngpu             0 (CPU) or 1 (one GPU; s3prl's runner trains on one device here) (default: 1 when CUDA
+                     is available, else 0)
+  --device           alias of --ngpu: cpu, cuda or cuda:N (one GPU)
   --num_threads      CPU threads of each s3prl process (default: ${num_threads}; s3prl's heads run many small
                      ops, which more threads slow down on a small or shared CPU: raise it on an idle many-core one)
   --evaluate_ckpt    best or last (default: ${evaluate_ckpt})
@@ -88,6 +97,8 @@ EOF
 )
 
 log "$0 $*"
+# the command line RESULTS.md reports (mmpt.report.environment)
+export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
 . scripts/utils/parse_options.sh
 
 if [ $# -ne 0 ]; then
@@ -106,8 +117,8 @@ for task in ${tasks}; do
     esac
 done
 case "${conf_scale}" in
-    paper|cpu) ;;
-    *) log "Error: --conf_scale must be paper or cpu, got '${conf_scale}'"; exit 2 ;;
+    paper|cpu|auto) ;;
+    *) log "Error: --conf_scale must be paper, cpu or auto, got '${conf_scale}'"; exit 2 ;;
 esac
 case "${evaluate_ckpt}" in
     best|last) ;;
@@ -120,6 +131,29 @@ fi
 if [ -n "${device}" ] && [ "${device}" != cpu ] && [[ ! "${device}" =~ ^cuda(:[0-9]+)?$ ]]; then
     log "Error: --device must be cpu or cuda, got '${device}'"
     exit 2
+fi
+if [ -n "${ngpu}" ] && ! [[ "${ngpu}" =~ ^[0-9]+$ ]]; then
+    log "Error: --ngpu must be 0 or 1, got '${ngpu}'"
+    exit 2
+fi
+if [ -n "${ngpu}" ] && [ "${ngpu}" -gt 1 ]; then
+    log "Error: --ngpu ${ngpu}: this recipe runs s3prl's runner on one device; use --ngpu 1 (or 0 for the CPU)"
+    exit 2
+fi
+# --device is the alias: they must agree when both are given; the device s3prl gets follows from them
+if [ -n "${device}" ] && [ -n "${ngpu}" ] && { [ "${device}" = cpu ] && [ "${ngpu}" != 0 ] || [ "${device}" != cpu ] && [ "${ngpu}" = 0 ]; }; then
+    log "Error: --device ${device} and --ngpu ${ngpu} disagree (--device is an alias: give one of them)"
+    exit 2
+fi
+if [ -z "${ngpu}" ]; then
+    if [ -n "${device}" ]; then
+        [ "${device}" = cpu ] && ngpu=0 || ngpu=1
+    else
+        ngpu=$(python -c 'import torch; print(min(1, torch.cuda.device_count()))' 2>/dev/null || echo 0)
+    fi
+fi
+if [ -z "${device}" ]; then
+    [ "${ngpu}" = 0 ] && device=cpu || device=cuda
 fi
 
 # s3prl downstream of each task
@@ -198,9 +232,7 @@ data_fingerprint() {
 
 # superb_cmd ARGS...: mmpt-superb with the recipe's device choice.
 superb_cmd() {
-    local dev=()
-    [ -n "${device}" ] && dev=(--device "${device}")
-    OMP_NUM_THREADS=${num_threads} MKL_NUM_THREADS=${num_threads} python -m mmpt.bin.superb "$@" "${dev[@]}"
+    OMP_NUM_THREADS=${num_threads} MKL_NUM_THREADS=${num_threads} python -m mmpt.bin.superb "$@" --device "${device}"
 }
 
 # last_states DIR: the states-<step>.ckpt of DIR with the highest step ("" when none).
@@ -246,6 +278,38 @@ if [ "${stage}" -le 1 ] && [ "${stop_stage}" -ge 1 ]; then
     done
 fi
 
+# train_items TASK: items of the largest data directory of TASK (its training set), 0 before stage 1.
+train_items() {
+    local f n max=0
+    for f in "${datadir}/$1"/*/wav.scp; do
+        [ -f "${f}" ] || continue
+        n=$(wc -l < "${f}")
+        [ "${n}" -gt "${max}" ] && max=${n}
+    done
+    echo "${max}"
+}
+
+# --conf_scale auto: the paper configs on a GPU with corpora big enough for them, else the CPU configs.
+if [ "${conf_scale}" = auto ] && [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 2 ]; then
+    conf_scale=paper
+    reason="a GPU and at least ${auto_min_items} training items in every task"
+    if [ "${ngpu}" = 0 ]; then
+        conf_scale=cpu
+        reason="no GPU (--ngpu 0)"
+    else
+        for task in ${tasks}; do
+            n=$(train_items "${task}")
+            if [ "${n}" -lt "${auto_min_items}" ]; then
+                conf_scale=cpu
+                reason="${task^^} has ${n} training items (< --auto_min_items ${auto_min_items}): a small corpus"
+                break
+            fi
+        done
+    fi
+    log "--conf_scale auto: using the ${conf_scale} configs (${confdir}/${conf_scale}/) because of ${reason}; " \
+        "give --conf_scale paper or cpu to choose"
+fi
+
 if [ "${stage}" -le 2 ] && [ "${stop_stage}" -ge 2 ]; then
     for task in ${tasks}; do
         task_exp=${expdir}/${upstream_tag}/${task}
@@ -276,8 +340,7 @@ if [ "${stage}" -le 2 ] && [ "${stop_stage}" -ge 2 ]; then
         {
             echo "# $(date '+%Y-%m-%dT%H:%M:%S') from $(pwd)"
             printf '%q ' OMP_NUM_THREADS="${num_threads}" python -m mmpt.bin.superb -m train -a -u mmpt_upstream -k "${upstream_ckpt}" \
-                -d "${downstream[${task}]}" -c "${config}" -p "${task_exp}" -o "${overrides}" \
-                ${device:+--device "${device}"}
+                -d "${downstream[${task}]}" -c "${config}" -p "${task_exp}" -o "${overrides}" --device "${device}"
             echo
         } >> "${task_exp}/train.cmd"
         if ! superb_cmd -m train -a -u mmpt_upstream -k "${upstream_ckpt}" -d "${downstream[${task}]}" \

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SUPERB on the frozen mmpt encoder: ./run.sh --upstream_ckpt <checkpoint> [--stage N] [--stop_stage M]
-#                                            [--tasks "ks ic pr sd"] [--conf_scale paper|cpu] [any superb.sh option]
+#                                            [--tasks "ks ic pr sd"] [--conf_scale auto|paper|cpu] [--ngpu 0|1] [any superb.sh option]
 # Corpus roots: SPEECH_COMMANDS, FLUENT_SPEECH_COMMANDS, LIBRISPEECH, LIBRIMIX in db.sh (or the environment);
 # see README.md. Examples:
 #   ./run.sh --upstream_ckpt ../../lrs3/pt1/exp/pt_mae_cpu/packed                  # a pre-training pack
@@ -12,5 +12,5 @@ tasks="ks ic pr sd"
 
 ./superb.sh \
     --tasks "${tasks}" \
-    --conf_scale paper \
+    --conf_scale auto \
     "$@"
