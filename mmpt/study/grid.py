@@ -94,6 +94,14 @@ class StudyGrid:
     def pt_exp(self, corpus: str, method: str) -> str:
         return f"egs2/{corpus}/pt1/exp/pt_{method}_{self.conf_scale}"
 
+    def pt_feats_scp(self, corpus: str) -> str:
+        """The pre-training's training fbank (pt.sh stage 2), relative to the workspace."""
+        return f"egs2/{corpus}/pt1/dump/fbank/train/feats.scp"
+
+    def st_config(self) -> str:
+        """The mid-training config, relative to egs2/must_c/pt1 (the domain control takes its batching)."""
+        return "../st1/conf/train_st.yaml" if self.conf_scale == "cpu" else "../st1/conf/paper/train_st.yaml"
+
     def random_pack(self) -> str:
         return f"egs2/{self.corpus0}/pt1/exp/random_init_{self.conf_scale}/packed"
 
@@ -109,7 +117,7 @@ class StudyGrid:
         return f"{method.upper().replace('_', '+')} ({CORPUS_LABEL[corpus]})"
 
     def dom_tag(self, corpus: str, method: str, lang: str) -> str:
-        return f"{corpus}_{method}_{lang}_dommae"
+        return f"{corpus}_{method}_{lang}_dom"
 
     def pos_tag(self, corpus: str) -> str:
         return f"{corpus}_ctc_pos"
@@ -144,7 +152,7 @@ class StudyGrid:
         if "domain" in self.controls and "mae" in self.pt_methods:
             tag = self.dom_tag(c0, "mae", l0)
             out.append(Arm(f"dom/{c0}/mae/{l0}", f"{self.pt_name(c0, 'mae')} + MAE on MuST-C en-{l0} audio "
-                           "(domain control)", tag, "dom", f"egs2/must_c/pt1/exp/pt_{tag}/packed", c0, "mae", l0))
+                           "(domain control)", tag, "dom", f"egs2/must_c/pt1/exp/pt_mae_{tag}/packed", c0, "mae", l0))
         if "positive" in self.controls:
             tag = self.pos_tag(c0)
             out.append(Arm(f"pos/{c0}", f"CTC on {CORPUS_LABEL[c0]} transcripts (positive control)", tag, "pos",

@@ -66,7 +66,7 @@ def _asr_common(grid: StudyGrid, sched: Schedule, label_set: str) -> List[str]:
     return ["--nj", str(sched.nj), "--ngpu", str(sched.ngpu), "--train_set", f"train_{label_set}",
             "--valid_set", "dev_clean", "--test_sets", "test_clean test_other", "--expdir", f"exp_{label_set}",
             "--token_listdir", f"data/token_list_{label_set}", "--nbpe", str(sched.asr_nbpe),
-            "--inference_configs", "conf/decode_asr_greedy.yaml"]
+            "--inference_configs", "conf/decode_asr_greedy.yaml", "--conf_scale", grid.conf_scale]
 
 
 def superb_arm_keys(grid: StudyGrid, sched: Schedule) -> List[str]:
@@ -105,7 +105,9 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
     out.append(Step(3, "the random encoder (the pre-training architecture, never trained)",
                     f"egs2/{grid.corpus0}/pt1",
                     ["python", "-m", "mmpt.bin.pack_encoder", "--config", str(first_pt / "config.yaml"),
-                     "--random_init", str(sched.seed), "--out", str(ws / grid.random_pack())]))
+                     "--random_init", str(sched.seed), "--out", str(ws / grid.random_pack()),
+                     # batch-norm statistics of the untrained encoder on the same audio as every other pack
+                     "--recompute_bn_stats", str(ws / grid.pt_feats_scp(grid.corpus0))]))
     out += [s for a in arms if a.kind == "pos" for s in positive_control_steps(grid, sched, ws, a)]
 
     for a in arms:
@@ -115,7 +117,7 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
                             "egs2/must_c/st1",
                             ["./run.sh", "--nj", str(sched.nj), "--ngpu", str(sched.ngpu), "--tgt_lang", a.lang,
                              "--pretrained_encoder", str(ws / grid.pt_exp(a.corpus, a.method) / "packed"), *opts,
-                             "--st_tag", a.tag, "--tgt_nbpe", str(sched.st_nbpe), "--src_nbpe", str(sched.st_nbpe),
+                             "--conf_scale", grid.conf_scale, "--st_tag", a.tag, "--tgt_nbpe", str(sched.st_nbpe), "--src_nbpe", str(sched.st_nbpe),
                              "--st_args", _train_opts(sched, sched.st_epochs, " ".join(x for x in (train, sched.st_args) if x))]))
         elif a.kind == "dom":
             out += domain_control_steps(grid, sched, ws, a)
@@ -132,7 +134,7 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
         out.append(Step(5, f"CTC fine-tuning on {label_set}, {head} head: {a.name}", ls, argv))
 
     sb = "egs2/superb/superb1"
-    common = ["--tasks", " ".join(sched.superb_tasks), "--conf_scale", "cpu", "--nj", str(sched.nj),
+    common = ["--tasks", " ".join(sched.superb_tasks), "--conf_scale", "auto", "--nj", str(sched.nj),
               "--superb_args", sched.superb_args]
     out.append(Step(7, "SUPERB data preparation", sb, ["./run.sh", "--stage", "1", "--stop_stage", "1", *common]))
     for key in superb_arm_keys(grid, sched):
@@ -149,20 +151,20 @@ def superb_tag(arm: Arm) -> str:
 
 def positive_control_steps(grid: StudyGrid, sched: Schedule, ws: Path, arm: Arm) -> List[Step]:
     """Supervised CTC on the pre-training corpus's transcripts, then the encoder packed (egs2/<corpus>/asr1)."""
-    first_pt = ws / grid.pt_exp(grid.corpus0, grid.pt_methods[0])
-    return [Step(3, "positive control: CTC on the LRS3 transcripts, encoder trained, then packed",
+    return [Step(3, f"positive control: CTC on the {arm.corpus} transcripts, encoder trained, then packed",
                  f"egs2/{arm.corpus}/asr1",
                  ["./run.sh", "--nj", str(sched.nj), "--ngpu", str(sched.ngpu), "--asr_tag", arm.tag,
-                  "--encoder_from", str(first_pt / "packed"),
+                  "--conf_scale", grid.conf_scale,
                   "--asr_args", _train_opts(sched, sched.pt_epochs, sched.asr_args)])]
 
 
 def domain_control_steps(grid: StudyGrid, sched: Schedule, ws: Path, arm: Arm) -> List[Step]:
     """Continued MAE on the MuST-C training audio (no labels), from the MAE pre-training (egs2/must_c/pt1)."""
     return [Step(4, f"domain control: continued MAE on the MuST-C en-{arm.lang} audio", "egs2/must_c/pt1",
-                 ["./run.sh", "--nj", str(sched.nj), "--ngpu", str(sched.ngpu), "--pt_method", "mae",
-                  "--conf_scale", grid.conf_scale, "--tgt_lang", arm.lang, "--pt_tag", Path(arm.pack).parent.name[3:],
-                  "--init_from", str(ws / grid.pt_exp(arm.corpus, "mae")),
+                 ["./run.sh", "--nj", str(sched.nj), "--ngpu", str(sched.ngpu), "--conf_scale", grid.conf_scale,
+                  "--tgt_lang", arm.lang, "--pt_tag", arm.tag, "--st_config", grid.st_config(),
+                  "--init_exp", str(ws / grid.pt_exp(arm.corpus, "mae")),
+                  # as many updates as the mid-training: its epochs (the batching comes from --st_config)
                   "--pt_args", _train_opts(sched, sched.st_epochs, sched.pt_args)])]
 
 

@@ -1,59 +1,51 @@
-"""--conf_scale cpu|paper: which training config each stage of run_all.sh trains with.
+"""--conf_scale cpu|paper: which training config every training step of the study's plan trains with.
 
-run_all.sh runs in a throw-away checkout whose recipes are real copies, except that each recipe's run.sh
-hands its stage script ``--stage 99``: pt.sh, st.sh and asr.sh then parse every option run_all.sh gave them,
-resolve their training config, log it and stop before doing any work (a dry run of stages 3-5)."""
+Each step of ``mmpt.study.plan`` that trains (stages 3-5 of run_all.sh) is run in a throw-away checkout with
+``--stage 99`` appended: pt.sh, st.sh and asr.sh then parse every option the plan gave them, resolve their
+training config, log it and stop before doing any work (a dry run of the study's training steps)."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from mmpt.study.grid import StudyGrid
+from mmpt.study.plan import Schedule, steps
 from tests.recipes.conftest import REPO_ROOT, copy_recipe, run_script
 
-RECIPES = {"pt": "egs2/lrs3/pt1", "st": "egs2/must_c/st1", "asr": "egs2/librispeech/asr1"}
+STAGE_SCRIPT = {"pt1": "pt", "st1": "st", "asr1": "asr"}
 
 
-@pytest.fixture
-def dry_checkout(checkout: Path) -> Path:
-    shutil.copy(REPO_ROOT / "run_all.sh", checkout / "run_all.sh")
-    for rel in RECIPES.values():
-        run_sh = copy_recipe(checkout, rel) / "run.sh"
-        text = run_sh.read_text()
-        assert text.rstrip().endswith('"$@"')
-        run_sh.write_text(text.rstrip() + " --stage 99\n")
-    return checkout
+def _logged_config(stderr: str) -> str:
+    found = re.findall(r"\((?:pt|st|asr)\.sh:\d+:main\) Training config: (\S+)", stderr)
+    assert len(found) == 1, stderr
+    return found[0]
 
 
-def _configs(stderr: str) -> dict:
-    """{script: [training configs it logged]}"""
-    found: dict = {}
-    for script, config in re.findall(r"\((pt|st|asr)\.sh:\d+:main\) Training config: (\S+)", stderr):
-        found.setdefault(script, []).append(config)
-    return found
-
-
-@pytest.mark.parametrize("scale, expected", [
-    ("paper", {"pt": ["conf/paper/mae.yaml"], "st": ["conf/paper/train_st.yaml"] * 2,
-               "asr": ["conf/paper/train_asr_ctc_frozen.yaml"] * 4}),
-    ("cpu", {"pt": ["conf/cpu/mae.yaml"], "st": ["conf/train_st.yaml"] * 2,
-             "asr": ["conf/train_asr_ctc_frozen.yaml"] * 4}),
-])
-def test_every_stage_trains_with_the_scales_config(dry_checkout: Path, tmp_path: Path, scale, expected):
-    res = run_script(["run_all.sh", "--stage", "3", "--stop_stage", "5", "--conf_scale", scale,
-                      "--db", str(tmp_path / "db")], cwd=dry_checkout)
-    assert res.returncode == 0, res.stdout + res.stderr
-    # MAE on LRS3; ST and ST+CTC en-it; ASR: the scratch baseline, on the pre-trained encoder and on the
-    # two mid-trained ones
-    assert _configs(res.stderr) == expected
-    for script, configs in expected.items():
-        assert (REPO_ROOT / RECIPES[script] / configs[0]).is_file()
+@pytest.mark.parametrize("scale", ["paper", "cpu"])
+def test_every_training_step_of_the_plan_uses_the_scales_config(checkout: Path, venv: Path, scale: str):
+    grid = StudyGrid(pt_methods=("mae",), label_sets=("10min",), conf_scale=scale)
+    plan = [s for s in steps(grid, Schedule(seed=1, head_epochs={"10min": 2}), checkout)
+            if 3 <= s.stage <= 5 and s.argv[0] == "./run.sh"]
+    # MAE; the positive control; ST and ST+CTC en-it; the domain control; the arms' fine-tunings
+    assert {s.cwd for s in plan} == {"egs2/lrs3/pt1", "egs2/lrs3/asr1", "egs2/must_c/st1", "egs2/must_c/pt1",
+                                     "egs2/librispeech/asr1"}
+    copied = {}
+    for step in plan:
+        assert step.argv[step.argv.index("--conf_scale") + 1] == scale, step.command()
+        if step.cwd not in copied:
+            copied[step.cwd] = copy_recipe(checkout, step.cwd)
+        res = run_script([*step.argv, "--stage", "99"], cwd=copied[step.cwd])
+        assert res.returncode == 0, step.command() + "\n" + res.stdout + res.stderr
+        config = _logged_config(res.stderr)
+        assert (REPO_ROOT / step.cwd / config).is_file(), config
+        in_paper = config.startswith("conf/paper/")
+        assert in_paper == (scale == "paper"), (step.what, config)
 
 
 def test_a_missing_paper_config_is_named(checkout: Path):
-    recipe = copy_recipe(checkout, RECIPES["asr"])
+    recipe = copy_recipe(checkout, "egs2/librispeech/asr1")
     (recipe / "conf" / "paper" / "train_asr_ctc_frozen.yaml").unlink()
     res = run_script(["run.sh", "--conf_scale", "paper", "--stage", "99"], cwd=recipe)
     assert res.returncode != 0
