@@ -10,7 +10,9 @@ Attributes (the names are part of the interface):
 - ``audio_proj``, ``video_proj``, ``clr``: CLR projections ("up-sampled and normalised": linear to
   ``clr_dim`` then L2 normalisation) and the loss (CLR and MAE+CLR only).
 
-``pt_method``: ``mae`` (Eq. 1), ``clr`` (Eq. 2-3) or ``mae_clr`` (Eq. 4, (L_MAE + L_CLR) / 2).
+``objective``: an :class:`~mmpt.pretrain.objectives.abs_objective.AbsPretrainObjective` (MAE, Eq. 1; CLR,
+Eq. 2-3; MAE+CLR, Eq. 4, (L_MAE + L_CLR) / 2), which combines the loss terms this model offers
+(:meth:`AVPretrainModel.mae_terms`, :meth:`AVPretrainModel.clr_terms`).
 
 Missing data never crashes a batch: a sample whose audio is empty (or shorter than the sub-sampling's 7
 frames) or whose video has no frame is left out of that modality's losses; CLR uses the samples having
@@ -39,24 +41,21 @@ from mmpt.pretrain.clr_loss import ContrastiveLoss
 from mmpt.pretrain.global_batch import data_parallel_world_size, gather_rows
 from mmpt.pretrain.mae_loss import mae_loss, masked_mse
 from mmpt.pretrain.mae_targets import audio_frame_targets, video_patch_targets
+from mmpt.pretrain.objectives.abs_objective import (
+    AbsPretrainObjective,
+    AudioInput,
+    CLRTerms,
+    MAETerms,
+    ObjectiveOutput,
+    VideoInput,
+)
 from mmpt.pretrain.video_augment import crop_resize_flip
 
 logger = logging.getLogger(__name__)
 
-PT_METHODS = ("mae", "clr", "mae_clr")
 # ImageNet statistics of RGB pixels in [0, 1]: the video input normalisation
 VIDEO_MEAN = (0.485, 0.456, 0.406)
 VIDEO_STD = (0.229, 0.224, 0.225)
-
-
-def stat_keys(pt_method: str) -> Tuple[str, ...]:
-    """The stats a method reports (always all of them, NaN when not computed in a batch)."""
-    keys = ["loss"]
-    if pt_method in ("mae", "mae_clr"):
-        keys += ["loss_mae", "loss_mae_audio", "loss_mae_video"]
-    if pt_method in ("clr", "mae_clr"):
-        keys += ["loss_clr", "clr_acc"]
-    return tuple(keys)
 
 
 def mask_token_modalities(audio_visible_only: bool, video_visible_only: bool) -> List[str]:
@@ -81,8 +80,8 @@ class AVPretrainModel(AbsESPnetModel):
         video_encoder: the video ViT.
         input_size: feature dimension the encoder takes (80).
         frontend, normalize: espnet2 frontend (None: features come precomputed) and normalisation.
-        mae_decoder: the shared decoder, required for ``mae`` and ``mae_clr``.
-        pt_method: ``mae``, ``clr`` or ``mae_clr``.
+        mae_decoder: the shared decoder, required when ``objective.uses_mae``.
+        objective: the pre-training objective (default: :class:`MAEObjective`).
         mask_ratio: fraction of the valid tokens masked per sample, audio and video alike (0.6).
         audio_visible_only: the audio encoder encodes only the visible tokens (needs ``abs_pos`` audio
             positions); False (default): the masked tokens are zeroed and every token is encoded, as the
@@ -99,8 +98,8 @@ class AVPretrainModel(AbsESPnetModel):
             (the embeddings of every rank are gathered with gradient, :mod:`mmpt.pretrain.global_batch`);
             False: with the clips of the same rank only.
         clr_input: ``full``: CLR encodes the unmasked inputs (the audio Conformer over every token, the
-            video with one token per time step); ``masked`` (``mae_clr`` only): pool the MAE encoder
-            outputs instead (cheaper: one encoder pass per modality).
+            video with one token per time step); ``masked`` (objectives computing both MAE and CLR, e.g.
+            ``mae_clr``): pool the MAE encoder outputs instead (cheaper: one encoder pass per modality).
         max_audio_frames: keep the first N feature frames (1000 = 10 s); None keeps all.
         use_sdpa: the audio encoder's self-attention (``selfattn``) through torch's fused
             ``scaled_dot_product_attention`` (:func:`mmpt.nets.attention.enable_sdpa`; the video ViT and
@@ -115,7 +114,7 @@ class AVPretrainModel(AbsESPnetModel):
         frontend: Optional[nn.Module] = None,
         normalize: Optional[nn.Module] = None,
         mae_decoder: Optional[SharedMAEDecoder] = None,
-        pt_method: str = "mae",
+        objective: Optional[AbsPretrainObjective] = None,
         mask_ratio: float = 0.6,
         audio_visible_only: bool = False,
         video_visible_only: bool = True,
@@ -131,23 +130,27 @@ class AVPretrainModel(AbsESPnetModel):
         use_sdpa: bool = True,
     ):
         super().__init__()
-        if pt_method not in PT_METHODS:
-            raise ValueError(f"pt_method must be one of {PT_METHODS}, got {pt_method!r}")
+        if objective is None:
+            from mmpt.pretrain.objectives.mae import MAEObjective
+
+            objective = MAEObjective()
+        if not isinstance(objective, AbsPretrainObjective):
+            raise TypeError(f"objective must be an AbsPretrainObjective, got {type(objective).__name__}")
         if mae_loss_on not in ("masked", "all"):
             raise ValueError(f"mae_loss_on must be 'masked' or 'all', got {mae_loss_on!r}")
         if clr_input not in ("full", "masked"):
             raise ValueError(f"clr_input must be 'full' or 'masked', got {clr_input!r}")
-        if not 0.0 < mask_ratio < 1.0 and pt_method != "clr":
+        if not 0.0 < mask_ratio < 1.0 and objective.uses_mae:
             raise ValueError(f"mask_ratio must be in (0, 1) for MAE, got {mask_ratio}")
-        self.pt_method = pt_method
-        self.use_mae = pt_method in ("mae", "mae_clr")
-        self.use_clr = pt_method in ("clr", "mae_clr")
+        self.objective = objective
+        self.use_mae = objective.uses_mae
+        self.use_clr = objective.uses_clr
         self.mask_ratio = mask_ratio
         self.audio_visible_only = audio_visible_only
         self.video_visible_only = video_visible_only
         self.mae_loss_on = mae_loss_on
         self.video_target_norm = video_target_norm
-        self.clr_input = clr_input if pt_method == "mae_clr" else "full"
+        self.clr_input = clr_input if self.use_mae and self.use_clr else "full"
         self.clr_across_ranks = clr_across_ranks
         self.max_audio_frames = max_audio_frames
         self.input_size = input_size
@@ -161,7 +164,7 @@ class AVPretrainModel(AbsESPnetModel):
         self.factor = subsampling_factor(encoder)
         if self.use_mae:
             if mae_decoder is None:
-                raise ValueError(f"pt_method {pt_method!r} needs an MAE decoder")
+                raise ValueError(f"the objective {type(objective).__name__} needs an MAE decoder")
             if audio_visible_only and uses_relative_positions(encoder):
                 raise ValueError(
                     "model_conf.audio_visible_only: true needs absolute audio positions (encoder_conf: "
@@ -312,7 +315,7 @@ class AVPretrainModel(AbsESPnetModel):
                 augmented here (the default data path: uint8 all the way to the device).
 
         Returns:
-            loss, stats (see :func:`stat_keys`), weight (the batch size).
+            loss, stats (the objective's :meth:`~AbsPretrainObjective.stat_keys`), weight (the batch size).
         """
         if speech is None and video is None:
             raise ValueError("a pre-training batch needs 'speech' or 'video'")
@@ -320,56 +323,55 @@ class AVPretrainModel(AbsESPnetModel):
         device = (speech if speech is not None else video).device
         audio = self._audio(speech, speech_lengths)
         vid = self._video(video, video_lengths, video_crop)
-        values: Dict[str, Optional[torch.Tensor]] = {}
-        skipped = False
-
-        mae_enc_a: Optional[AudioEncoding] = None
-        mae_video_out = None
-        if self.use_mae:
-            loss_a = loss_v = None
-            if audio is not None:
-                loss_a, mae_enc_a = self._mae_audio(*audio)
-            if vid is not None:
-                loss_v, v_out, v_visible = self._mae_video(*vid)
-                mae_video_out = (v_out, v_visible)
-            values["loss_mae_audio"], values["loss_mae_video"] = loss_a, loss_v
-            values["loss_mae"] = mae_loss(loss_a, loss_v)
-            skipped |= loss_a is None or loss_v is None
-
-        if self.use_clr:
-            loss_clr = acc = None
-            if audio is not None and vid is not None:
-                if self.clr_input == "masked" and mae_enc_a is not None and mae_video_out is not None:
-                    a_pool = masked_mean(mae_enc_a.out, mae_enc_a.out_valid)
-                    has_a = mae_enc_a.valid.any(dim=1)
-                    v_pool = masked_mean(*mae_video_out)
-                else:
-                    enc = encode_audio(self.encoder, *audio)
-                    a_pool, has_a = masked_mean(enc.out, enc.out_valid), enc.valid.any(dim=1)
-                    v_pool = self.video_encoder.forward_frames(vid[0]).mean(dim=1)
-                loss_clr, acc, local = self._clr(a_pool, has_a, v_pool, vid[2])
-            elif self._gathers():  # every rank must join the gather, also one without a pair
-                loss_clr, acc, local = self._clr(None, None, None, None)
-            else:
-                local = False
-            values["loss_clr"], values["clr_acc"] = loss_clr, acc
-            skipped |= loss_clr is None or not local
-
-        if self.pt_method == "mae":
-            loss = values["loss_mae"]
-        elif self.pt_method == "clr":
-            loss = values["loss_clr"]
-        else:  # Eq. 4; a term that could not be computed counts as 0
-            parts = [t for t in (values["loss_mae"], values["loss_clr"]) if t is not None]
-            loss = sum(parts) / 2.0 if parts else None
-        if loss is None or skipped:
+        out: ObjectiveOutput = self.objective(self, audio, vid)
+        loss = out.loss
+        if loss is None or out.skipped:
             loss = self._zero_touching_all_parameters(device) + (0.0 if loss is None else loss)
 
         nan = torch.tensor(float("nan"), device=device)
-        stats = {k: (values[k].detach() if values.get(k) is not None else nan) for k in stat_keys(self.pt_method)}
+        values = out.values
+        stats = {k: (values[k].detach() if values.get(k) is not None else nan) for k in self.objective.stat_keys()}
         stats["loss"] = loss.detach()
         weight = torch.tensor(batch_size, device=device)
         return force_gatherable((loss, stats, weight), device)
+
+    # ------------------------------------------------------------------------------ objective terms
+    def mae_terms(self, audio: Optional[AudioInput], vid: Optional[VideoInput]) -> MAETerms:
+        """Eq. 1 over the modalities the batch has (needs ``objective.uses_mae``)."""
+        loss_a = loss_v = None
+        enc_a: Optional[AudioEncoding] = None
+        video_out = None
+        if audio is not None:
+            loss_a, enc_a = self._mae_audio(*audio)
+        if vid is not None:
+            loss_v, v_out, v_visible = self._mae_video(*vid)
+            video_out = (v_out, v_visible)
+        values = {"loss_mae": mae_loss(loss_a, loss_v), "loss_mae_audio": loss_a, "loss_mae_video": loss_v}
+        return MAETerms(values, loss_a is None or loss_v is None, enc_a, video_out)
+
+    def clr_terms(
+        self, audio: Optional[AudioInput], vid: Optional[VideoInput], mae: Optional[MAETerms] = None
+    ) -> CLRTerms:
+        """Eq. 2-3 over the samples having both modalities (needs ``objective.uses_clr``).
+
+        With ``mae`` (both of its encoder outputs present), the MAE encoder outputs are pooled; otherwise
+        the unmasked inputs are encoded."""
+        loss_clr = acc = None
+        if audio is not None and vid is not None:
+            if mae is not None and mae.audio is not None and mae.video is not None:
+                a_pool = masked_mean(mae.audio.out, mae.audio.out_valid)
+                has_a = mae.audio.valid.any(dim=1)
+                v_pool = masked_mean(*mae.video)
+            else:
+                enc = encode_audio(self.encoder, *audio)
+                a_pool, has_a = masked_mean(enc.out, enc.out_valid), enc.valid.any(dim=1)
+                v_pool = self.video_encoder.forward_frames(vid[0]).mean(dim=1)
+            loss_clr, acc, local = self._clr(a_pool, has_a, v_pool, vid[2])
+        elif self._gathers():  # every rank must join the gather, also one without a pair
+            loss_clr, acc, local = self._clr(None, None, None, None)
+        else:
+            local = False
+        return CLRTerms({"loss_clr": loss_clr, "clr_acc": acc}, loss_clr is None or not local)
 
     def _zero_touching_all_parameters(self, device: torch.device) -> torch.Tensor:
         """0 * (one element of every trainable parameter): gives every parameter a (zero) gradient."""

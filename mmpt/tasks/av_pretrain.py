@@ -25,8 +25,12 @@ Configuration (yaml or command line), besides espnet2's training options:
 - ``encoder`` / ``encoder_conf``: the audio encoder, exactly as espnet2's ASR and ST tasks take it
   (``conformer``: ``ConformerEncoder``); ``input_size`` (80) or a ``frontend`` / ``frontend_conf``;
   ``normalize`` / ``normalize_conf`` (``global_mvn`` with ``stats_file: .../feats_stats.npz``).
-- ``model_conf``: :class:`~mmpt.pretrain.av_model.AVPretrainModel` options (``pt_method: mae|clr|mae_clr``,
-  ``mask_ratio``, ``audio_visible_only``, ``video_visible_only``, ``mae_loss_on``, ``video_target_norm``, ``clr_form``, ``clr_dim``,
+- ``objective`` / ``objective_conf``: the pre-training objective, a registered subclass of
+  :class:`~mmpt.pretrain.objectives.abs_objective.AbsPretrainObjective` (``mae``, ``clr``, ``mae_clr``;
+  :data:`objective_choices`, as ``espnet2/tasks/ssl.py`` registers its losses). ``model_conf.pt_method``,
+  the older name of ``objective``, is still read (:func:`~mmpt.pretrain.objectives.config_name.objective_of`);
+  the written config.yaml carries both. A new objective is one subclass registered here and one config.
+- ``model_conf``: :class:`~mmpt.pretrain.av_model.AVPretrainModel` options (``mask_ratio``, ``audio_visible_only``, ``video_visible_only``, ``mae_loss_on``, ``video_target_norm``, ``clr_form``, ``clr_dim``,
   ``clr_input``, ``temperature``, ``learnable_temperature``, ``max_audio_frames``).
 - ``video_encoder_conf``: :class:`~mmpt.nets.video_vit.VideoViT` (``image_size``, ``num_frames``,
   ``patch_size``, ``tubelet_size``, ``embed_dim``, ``depth``, ``num_heads``, ...); the preprocessor crops
@@ -67,6 +71,11 @@ from mmpt.pack.espnet import SafeTrainingTask
 from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities
 from mmpt.pretrain.av_collate import AVCollateFn
 from mmpt.pretrain.av_preprocessor import CROP_SUFFIX, AVPreprocessor
+from mmpt.pretrain.objectives.abs_objective import AbsPretrainObjective
+from mmpt.pretrain.objectives.clr import CLRObjective
+from mmpt.pretrain.objectives.config_name import LEGACY_KEY, objective_of
+from mmpt.pretrain.objectives.mae import MAEObjective
+from mmpt.pretrain.objectives.mae_clr import MAECLRObjective
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +97,23 @@ encoder_choices = ClassChoices(
     type_check=AbsEncoder,
     default="conformer",
 )
+# --objective / --objective_conf. No default here: an unset objective falls back to model_conf.pt_method
+# (older configs), then to mae (objective_of).
+objective_choices = ClassChoices(
+    "objective",
+    classes=dict(mae=MAEObjective, clr=CLRObjective, mae_clr=MAECLRObjective),
+    type_check=AbsPretrainObjective,
+    default=None,
+    optional=True,
+)
 
 # model_conf: the scalar options of AVPretrainModel (its modules are built here)
-_MODEL_MODULE_ARGS = ("encoder", "video_encoder", "input_size", "frontend", "normalize", "mae_decoder")
+_MODEL_MODULE_ARGS = ("encoder", "video_encoder", "input_size", "frontend", "normalize", "mae_decoder", "objective")
 MODEL_CONF_DEFAULTS = {
     k: v for k, v in get_default_kwargs(AVPretrainModel).items() if k not in _MODEL_MODULE_ARGS
 }
+# accepted in model_conf besides the model's options (not passed to the model)
+_MODEL_CONF_LEGACY = (LEGACY_KEY,)
 _PREPROCESSOR_FIXED_ARGS = ("train", "image_size", "num_frames", "max_audio_frames")
 PREPROCESSOR_CONF_DEFAULTS = {
     k: v for k, v in get_default_kwargs(AVPreprocessor).items() if k not in _PREPROCESSOR_FIXED_ARGS
@@ -155,7 +175,7 @@ class AVPretrainTask(SafeTrainingTask, AbsTask):
     """Audio-visual MAE / CLR / MAE+CLR pre-training with espnet2's trainer."""
 
     num_optimizers: int = 1
-    class_choices_list = [frontend_choices, normalize_choices, encoder_choices]
+    class_choices_list = [frontend_choices, normalize_choices, encoder_choices, objective_choices]
     trainer = Trainer
 
     @classmethod
@@ -178,7 +198,7 @@ class AVPretrainTask(SafeTrainingTask, AbsTask):
             "--model_conf",
             action=NestedDictAction,
             default=dict(MODEL_CONF_DEFAULTS),
-            help="AVPretrainModel options (pt_method, mask_ratio, clr_form, ...)",
+            help="AVPretrainModel options (mask_ratio, clr_form, ...; pt_method: the older name of --objective)",
         )
         group.add_argument(
             "--video_encoder_conf",
@@ -283,10 +303,13 @@ class AVPretrainTask(SafeTrainingTask, AbsTask):
         video_conf = {**get_default_kwargs(VideoViT), **(args.video_encoder_conf or {})}
         video_encoder = VideoViT(**video_conf)
 
+        objective = cls.build_objective(args)
         model_conf = {**MODEL_CONF_DEFAULTS, **(args.model_conf or {})}
-        _check_keys("model_conf", model_conf, MODEL_CONF_DEFAULTS)
+        _check_keys("model_conf", model_conf, (*MODEL_CONF_DEFAULTS, *_MODEL_CONF_LEGACY))
+        for key in _MODEL_CONF_LEGACY:
+            model_conf.pop(key, None)
         mae_decoder = None
-        if model_conf["pt_method"] in ("mae", "mae_clr"):
+        if objective.uses_mae:
             decoder_conf = dict(args.mae_decoder_conf or {})
             decoder_conf.pop("modalities", None)
             decoder_conf["mask_token_modalities"] = mask_token_modalities(
@@ -301,8 +324,21 @@ class AVPretrainTask(SafeTrainingTask, AbsTask):
             frontend=frontend,
             normalize=normalize,
             mae_decoder=mae_decoder,
+            objective=objective,
             **model_conf,
         )
         if args.init is not None:
             initialize(model, args.init)
         return model
+
+    @classmethod
+    def build_objective(cls, args: argparse.Namespace) -> AbsPretrainObjective:
+        """The objective named by ``--objective`` (or the older ``model_conf.pt_method``), built with
+        ``objective_conf``. Both names are written back to ``args`` (hence to config.yaml), so that tools
+        reading either see the objective trained."""
+        name = objective_of({"objective": getattr(args, "objective", None), "model_conf": args.model_conf or {}},
+                            where="the training options")
+        objective_class = objective_choices.get_class(name)
+        args.objective = name
+        args.model_conf = {**(args.model_conf or {}), LEGACY_KEY: name}
+        return objective_class(**(getattr(args, "objective_conf", None) or {}))

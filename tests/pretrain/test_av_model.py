@@ -6,7 +6,9 @@ from espnet2.asr.encoder.conformer_encoder import ConformerEncoder
 
 from mmpt.nets.mae_decoder import SharedMAEDecoder
 from mmpt.nets.video_vit import VideoViT
-from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities, stat_keys
+from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities
+from mmpt.pretrain.objectives.mae import MAEObjective
+from mmpt.tasks.av_pretrain import objective_choices
 
 
 def _model(pt_method="mae", pos="abs_pos", **kw):
@@ -20,7 +22,8 @@ def _model(pt_method="mae", pos="abs_pos", **kw):
         tokens = mask_token_modalities(kw.get("audio_visible_only", False), kw.get("video_visible_only", True))
         decoder = SharedMAEDecoder(mae_target_sizes(encoder, 80, video), hidden_size=16, depth=1, num_heads=2,
                                    mask_token_modalities=tokens)
-    return AVPretrainModel(encoder, video, mae_decoder=decoder, pt_method=pt_method, clr_dim=16, **kw)
+    objective = objective_choices.get_class(pt_method)()
+    return AVPretrainModel(encoder, video, mae_decoder=decoder, objective=objective, clr_dim=16, **kw)
 
 
 def _batch(b=3, lengths=(97, 163, 120), video_lengths=None):
@@ -35,7 +38,7 @@ def _batch(b=3, lengths=(97, 163, 120), video_lengths=None):
 def test_forward_backward_and_stats(method):
     model = _model(method)
     loss, stats, weight = model(**_batch())
-    assert tuple(stats) == stat_keys(method)
+    assert tuple(stats) == model.objective.stat_keys()
     assert all(torch.isfinite(v) for v in stats.values())
     assert weight.item() == 3
     loss.backward()
@@ -123,6 +126,6 @@ def test_decoder_mask_tokens_must_match_the_visible_only_modalities():
     video = VideoViT(image_size=32, num_frames=4, patch_size=16, tubelet_size=2, embed_dim=24, depth=1, num_heads=2)
     decoder = SharedMAEDecoder(mae_target_sizes(encoder, 80, video), hidden_size=16, depth=1, num_heads=2)
     with pytest.raises(ValueError, match="mask tokens for \\['audio', 'video'\\], this model needs them for \\['video'\\]"):
-        AVPretrainModel(encoder, video, mae_decoder=decoder, pt_method="mae")
+        AVPretrainModel(encoder, video, mae_decoder=decoder, objective=MAEObjective())
     assert mask_token_modalities(False, True) == ["video"]
     assert mask_token_modalities(True, True) == ["audio", "video"]

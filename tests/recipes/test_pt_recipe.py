@@ -166,11 +166,12 @@ def test_kinetics_stages_1_to_5_clr(checkout: Path, venv: Path, corpus: Path):
 def test_errors_name_the_problem(checkout: Path, venv: Path):
     recipe = copy_recipe(checkout, LRS3)
     res = run_script(["run.sh", "--pt_method", "byol"], cwd=recipe)
-    assert res.returncode == 2 and "--pt_method must be mae, clr or mae_clr, got 'byol'" in res.stderr
+    assert res.returncode == 2 and ("--pt_method must name an objective with a config conf/cpu/<pt_method>.yaml "
+                                    "(here: clr mae mae_clr), got 'byol'") in res.stderr
     res = run_script(["run.sh", "--conf_scale", "huge"], cwd=recipe)
     assert res.returncode == 2 and "--conf_scale must be cpu or paper" in res.stderr
     res = run_script(["run.sh", "--stage", "5", "--pt_method", "mae", "--pt_config", "conf/cpu/clr.yaml"], cwd=recipe)
-    assert res.returncode == 2 and "conf/cpu/clr.yaml trains model_conf.pt_method=clr, not --pt_method mae" in res.stderr
+    assert res.returncode == 2 and "conf/cpu/clr.yaml trains the objective clr, not --pt_method mae" in res.stderr
     res = run_script(["run.sh", "--stage", "5", "--stop_stage", "5"], cwd=recipe)
     assert res.returncode == 1 and "feats_stats.npz does not exist; run stage 4 first" in res.stderr
     res = run_script(["run.sh", "--stage", "6"], cwd=recipe)

@@ -54,7 +54,8 @@ video_format=h264       # h264: the compressed clip store, windows decoded on th
 video_dump_opts=        # more options of python -m mmpt.bin.dump_video (e.g. "--crf 20 --max_seconds 10")
 
 # Training
-pt_method=mae           # mae | clr | mae_clr (paper Eq. 1, Eq. 2-3, Eq. 4)
+pt_method=mae           # mae | clr | mae_clr (paper Eq. 1, Eq. 2-3, Eq. 4): the objective the config names
+                        # (a registered class of mmpt.tasks.av_pretrain objective_choices)
 conf_scale=cpu          # cpu | paper: the config is conf/<conf_scale>/<pt_method>.yaml
 pt_config=              # training config (default: conf/<conf_scale>/<pt_method>.yaml)
 pt_tag=                 # experiment name suffix (default: <conf_scale>; with --pt_config: the config's file
@@ -104,7 +105,8 @@ Options:
   --video_size      dumped frame size, N or HxW (default: the config's image_size, shorter side)
   --video_format    h264 (compressed store) or npy (raw frames) (default: ${video_format})
   --video_dump_opts more options of python -m mmpt.bin.dump_video (default: "${video_dump_opts}")
-  --pt_method       mae, clr or mae_clr (default: ${pt_method})
+  --pt_method       the pre-training objective: mae, clr, mae_clr or any other registered one with a
+                    config conf/<conf_scale>/<pt_method>.yaml (default: ${pt_method})
   --conf_scale      cpu or paper (default: ${conf_scale})
   --pt_config       training config (default: conf/<conf_scale>/<pt_method>.yaml)
   --pt_tag          experiment name suffix (default: <conf_scale>; with --pt_config: its file name, or
@@ -148,10 +150,6 @@ for opt in train_set valid_set; do
         exit 2
     fi
 done
-case "${pt_method}" in
-    mae|clr|mae_clr) ;;
-    *) log "Error: --pt_method must be mae, clr or mae_clr, got '${pt_method}'"; exit 2 ;;
-esac
 case "${pt_recompute_bn}" in
     true|false) ;;
     *) log "Error: --pt_recompute_bn must be true or false, got '${pt_recompute_bn}'"; exit 2 ;;
@@ -169,6 +167,13 @@ case "${conf_scale}" in
     cpu|paper) ;;
     *) log "Error: --conf_scale must be cpu or paper, got '${conf_scale}'"; exit 2 ;;
 esac
+# An objective is a registered class plus its config: without --pt_config, conf/<scale>/<pt_method>.yaml.
+if ! [[ "${pt_method}" =~ ^[a-z0-9_]+$ ]] || { [ -z "${pt_config}" ] && [ ! -f "conf/${conf_scale}/${pt_method}.yaml" ]; }; then
+    known=$(cd "conf/${conf_scale}" 2>/dev/null && ls -- *.yaml 2>/dev/null | sed 's/\.yaml$//' | paste -sd' ' -) || true
+    log "Error: --pt_method must name an objective with a config conf/${conf_scale}/<pt_method>.yaml" \
+        "(here: ${known:-none}), got '${pt_method}'"
+    exit 2
+fi
 if ! [[ "${video_fps}" =~ ^[0-9]+([.][0-9]+)?$ ]] || [ "${video_fps}" = 0 ]; then
     log "Error: --video_fps must be a positive number, got '${video_fps}'"
     exit 2
@@ -203,20 +208,22 @@ fi
 pt_exp=${pt_exp:-${expdir}/pt_${pt_method}_${pt_tag}}
 log "Training config: ${pt_config} (--conf_scale ${conf_scale})"
 
-# config_info: "<model_conf.pt_method> <video_encoder_conf.image_size>" of ${pt_config}, checked against
-# --pt_method (a config of another method would silently train something else).
+# config_info: "<objective> <video_encoder_conf.image_size>" of ${pt_config} (objective, or its older name
+# model_conf.pt_method), checked against --pt_method (a config of another method would silently train
+# something else).
 config_info() {
     require_file "${pt_config}" "give an existing --pt_config (or --conf_scale cpu|paper)"
     local info
     if ! info=$(python - "${pt_config}" <<'PY'
 import sys
 import yaml
+from mmpt.pretrain.objectives.config_name import objective_of
 try:
     with open(sys.argv[1], encoding="utf-8") as f:
         cfg = yaml.safe_load(f) or {}
-except (OSError, yaml.YAMLError) as exc:
-    sys.exit(f"{sys.argv[1]}: not a readable yaml file ({exc})")
-method = (cfg.get("model_conf") or {}).get("pt_method", "mae")
+    method = objective_of(cfg, where=sys.argv[1])
+except (OSError, yaml.YAMLError, ValueError) as exc:
+    sys.exit(f"{sys.argv[1]}: not a readable pre-training config ({exc})")
 size = (cfg.get("video_encoder_conf") or {}).get("image_size", 224)
 print(method, size)
 PY
@@ -226,7 +233,7 @@ PY
     fi
     read -r config_method config_image_size <<< "${info}"
     if [ "${config_method}" != "${pt_method}" ]; then
-        log "Error: ${pt_config} trains model_conf.pt_method=${config_method}, not --pt_method ${pt_method};"
+        log "Error: ${pt_config} trains the objective ${config_method}, not --pt_method ${pt_method};"
         log "  choose the matching --pt_method or another --pt_config"
         exit 2
     fi
@@ -366,14 +373,15 @@ from pathlib import Path
 
 from mmpt.asr.pretrained import load_config, load_pretrained, load_state_dict
 from mmpt.asr.train_config import fbank_differences
+from mmpt.pretrain.objectives.config_name import objective_of
 
 init_cfg, model, pt_config, fbank = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
 a, b = load_config(init_cfg), load_config(pt_config)
 for key in ("input_size", "encoder", "encoder_conf", "video_encoder_conf", "mae_decoder_conf"):
     if a.get(key) != b.get(key):
         sys.exit(f"Error: {init_cfg} has another {key} than {pt_config}: {a.get(key)} != {b.get(key)}")
-if (a.get("model_conf") or {}).get("pt_method") != (b.get("model_conf") or {}).get("pt_method"):
-    sys.exit(f"Error: {init_cfg} was trained with another pt_method than {pt_config}")
+if objective_of(a, str(init_cfg)) != objective_of(b, str(pt_config)):
+    sys.exit(f"Error: {init_cfg} was trained with another objective than {pt_config}")
 if not any(k.startswith("mae_decoder.") for k in load_state_dict(model)):
     sys.exit(f"Error: {model} holds no MAE decoder (an --encoder_only pack?): give the pre-training experiment")
 init_fbank = init_cfg.parent / "fbank.yaml"
