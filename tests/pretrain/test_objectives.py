@@ -145,3 +145,20 @@ def test_objective_and_pt_method_must_agree():
     args.model_conf = {**args.model_conf, "pt_method": "byol"}  # an unregistered name
     with pytest.raises(ValueError, match="--objective must be one of"):
         AVPretrainTask.build_model(args)
+
+
+def test_a_pre_training_exp_of_the_older_config_loads_through_the_pack_loader(tmp_path):
+    """An experiment written before the objectives were classes: its config.yaml names the objective only as
+    ``model_conf.pt_method``; mmpt.pack's safe loader rebuilds the model and loads the weights strictly."""
+    from mmpt.pack.espnet import build_model
+
+    args = AVPretrainTask.get_parser().parse_args(
+        ["--config", str(CPU_CONF / "mae_clr.yaml"), "--video_encoder_conf", "image_size=32"])
+    config = {k: v for k, v in vars(args).items() if k not in ("objective", "objective_conf", "config")}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))  # what espnet2 wrote, less the new keys
+    trained = AVPretrainTask.build_model(args)
+    torch.save(trained.state_dict(), tmp_path / "valid.loss.ave.pth")
+    model, args = build_model(AVPretrainTask, tmp_path / "config.yaml", tmp_path / "valid.loss.ave.pth")
+    assert isinstance(model.objective, MAECLRObjective) and args.objective == "mae_clr"
+    for key, value in trained.state_dict().items():
+        assert torch.equal(model.state_dict()[key], value), key
