@@ -17,8 +17,10 @@ from typing import Dict, List, Optional, Sequence
 
 from mmpt.study.grid import Arm, StudyGrid
 
+# Mid-training objectives are recipe configs (egs2/must_c/st1/conf/train_st*.yaml): (run.sh options,
+# extra training options)
 ST_TASK_OPTS = {"st": (["--use_src_text", "false"], ""),
-                "st_ctc": (["--use_src_text", "true"], "--model_conf asr_weight=0.3 --model_conf mtlalpha=1.0")}
+                "st_ctc": (["--use_src_text", "true", "--st_config", "conf/train_st_ctc.yaml"], "")}
 
 
 @dataclass

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mmpt.study.grid import StudyGrid
 from mmpt.study.plan import Schedule, steps
@@ -53,3 +54,17 @@ def test_a_missing_paper_config_is_named(checkout: Path):
            "does not exist" in res.stderr
     res = run_script(["run.sh", "--conf_scale", "gpu", "--stage", "99"], cwd=recipe)
     assert res.returncode == 2 and "--conf_scale must be cpu or paper" in res.stderr
+
+
+@pytest.mark.parametrize("scale_dir", ["", "paper/"])
+def test_the_st_ctc_objective_is_the_st_config_plus_the_source_ctc(scale_dir: str):
+    """Mid-training objectives are recipe configs: conf/train_st_ctc.yaml is conf/train_st.yaml with the
+    source-side CTC (ESPnet's MuST-C weighting), at both scales."""
+    conf = REPO_ROOT / "egs2/must_c/st1/conf" / scale_dir
+    st = yaml.safe_load((conf / "train_st.yaml").read_text())
+    st_ctc = yaml.safe_load((conf / "train_st_ctc.yaml").read_text())
+    assert (st["model_conf"]["asr_weight"], st["model_conf"]["mtlalpha"]) == (0.0, 0.0)
+    assert (st_ctc["model_conf"]["asr_weight"], st_ctc["model_conf"]["mtlalpha"]) == (0.3, 1.0)
+    for cfg in (st, st_ctc):
+        del cfg["model_conf"]["asr_weight"], cfg["model_conf"]["mtlalpha"]
+    assert st_ctc == st
