@@ -26,16 +26,21 @@ Re-running on the same input rewrites nothing: files are replaced only when thei
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
+from mmpt.corpora import common
+from mmpt.corpora.common import Exclusion, find_files, fmt_seconds, sync_dir
 from mmpt.data.errors import DataError
+
+# Exclusion and find_files are re-exported for the clip corpora (lrs3, voxceleb2, kinetics600)
+__all__ = ["Clip", "ClipsResult", "Exclusion", "VIDEO_ONLY_DIR", "find_files", "has_space", "prepare_clips",
+           "probe_all"]
 
 logger = logging.getLogger(__name__)
 
@@ -43,19 +48,6 @@ logger = logging.getLogger(__name__)
 MAX_LOGGED = 30
 VIDEO_ONLY_DIR = "video_only"
 _OWNED_FILES = ("wav.scp", "video.scp", "text", "utt2spk", "spk2utt", "utt2dur", "utt2category", "excluded.txt")
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    """Something left out of a data directory: the file it concerns, the reason, a category."""
-
-    category: str
-    file: str
-    message: str
-    key: Optional[str] = None
-
-    def __str__(self) -> str:
-        return f"{self.file}" + (f" [{self.key}]" if self.key else "") + f": {self.message}"
 
 
 @dataclass
@@ -102,16 +94,6 @@ class ClipsResult:
                 f"{more}; excluded: {excl} ({state})")
 
 
-def find_files(top: Path, suffix: str) -> List[Path]:
-    """Files under ``top`` whose name ends with ``suffix`` (case-insensitive), sorted; symlinked
-    directories are followed (corpora are often assembled from links)."""
-    found = []
-    suffix = suffix.lower()
-    for dirpath, _, files in os.walk(top, followlinks=True):
-        found.extend(Path(dirpath) / f for f in files if f.lower().endswith(suffix) and not f.startswith("."))
-    return sorted(found)
-
-
 def has_space(name: str) -> bool:
     return any(c.isspace() for c in name)
 
@@ -130,37 +112,6 @@ def probe_all(paths: Sequence[str], nj: int = 4) -> Dict[str, object]:
         return dict(pool.map(probe, paths))
 
 
-def _fmt_seconds(x: float) -> str:
-    return f"{x:.3f}".rstrip("0").rstrip(".") or "0"
-
-
-def log_exclusions(name: str, exclusions: Sequence[Exclusion], out_dir: Path) -> None:
-    for i, e in enumerate(exclusions):
-        if i < MAX_LOGGED:
-            logger.warning("%s: excluded (%s): %s", name, e.category, e)
-        elif i == MAX_LOGGED:
-            logger.warning("%s: %d more exclusions, see %s", name, len(exclusions) - i, out_dir / "excluded.txt")
-            break
-
-
-def _sync_dir(new: Path, out_dir: Path, names: Iterable[str]) -> List[str]:
-    """Move the files ``names`` from ``new`` into ``out_dir`` where their bytes differ; remove the ones
-    ``new`` lacks. Returns the names that changed. Other files of ``out_dir`` are left alone."""
-    changed = []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        src, dst = new / name, out_dir / name
-        if src.exists():
-            if dst.exists() and dst.read_bytes() == src.read_bytes():
-                continue
-            os.replace(src, dst)
-            changed.append(name)
-        elif dst.exists():
-            dst.unlink()
-            changed.append(name)
-    return changed
-
-
 def _write_dir(out_dir: Path, clips: Sequence[Clip], durations: Dict[str, float], with_audio: bool,
                with_text: bool, with_category: bool, exclusions: Sequence[Exclusion]) -> List[str]:
     """Write one data directory (atomically per file, only what changed); returns the changed names."""
@@ -172,17 +123,14 @@ def _write_dir(out_dir: Path, clips: Sequence[Clip], durations: Dict[str, float]
         utt2spk={c.utt: c.spk for c in clips},
         text={c.utt: c.text or "" for c in clips} if with_text else None,
     )
-    d.extra["utt2dur"] = {c.utt: _fmt_seconds(durations[c.utt]) for c in clips}
+    d.extra["utt2dur"] = {c.utt: fmt_seconds(durations[c.utt]) for c in clips}
     if with_category:
         d.extra["utt2category"] = {c.utt: c.category or "" for c in clips}
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.", dir=out_dir.parent) as tmp:
         d.write(Path(tmp))
-        if exclusions:
-            with open(Path(tmp) / "excluded.txt", "w", encoding="utf-8") as f:
-                for e in exclusions:
-                    f.write(f"{e.category}\t{e.file}\t{e.key or '-'}\t{e.message}\n")
-        changed = _sync_dir(Path(tmp), out_dir, _OWNED_FILES)
+        common.write_exclusions(Path(tmp), exclusions)
+        changed = sync_dir(Path(tmp), out_dir, _OWNED_FILES)
     if changed:
         # split<n>/ of an older version of this data would silently feed stale lists to parallel jobs.
         for stale in sorted(out_dir.glob("split*")):
@@ -248,11 +196,11 @@ def prepare_clips(name: str, clips: Sequence[Clip], out_dir: Path, exclusions: O
     av_clips = [c for c in av_clips if keep(c)]
     video_only = [c for c in video_only if keep(c)]
     if not usable:
-        log_exclusions(name, exclusions, out_dir)
+        common.log_exclusions(name, exclusions, out_dir, MAX_LOGGED)
         raise DataError(out_dir, f"{name}: no usable clip ({len(exclusions)} excluded)")
     if expect_text and not with_text:
         logger.info("%s: no clip has a transcript: no text file (the set serves pre-training only)", name)
-    log_exclusions(name, exclusions, out_dir)
+    common.log_exclusions(name, exclusions, out_dir, MAX_LOGGED)
 
     changed: List[str] = []
     if av_clips:
@@ -260,11 +208,8 @@ def prepare_clips(name: str, clips: Sequence[Clip], out_dir: Path, exclusions: O
     else:
         logger.warning("%s: no clip has an audio track; only %s/ is written", name, VIDEO_ONLY_DIR)
         out_dir.mkdir(parents=True, exist_ok=True)
-        changed = _sync_dir(out_dir / ".none", out_dir, _OWNED_FILES)  # nothing new: removes stale files
-        if exclusions:
-            with open(out_dir / "excluded.txt", "w", encoding="utf-8") as f:
-                for e in exclusions:
-                    f.write(f"{e.category}\t{e.file}\t{e.key or '-'}\t{e.message}\n")
+        changed = sync_dir(out_dir / ".none", out_dir, _OWNED_FILES)  # nothing new: removes stale files
+        common.write_exclusions(out_dir, exclusions)
     vo_dir = out_dir / VIDEO_ONLY_DIR
     if video_only:
         changed += [f"{VIDEO_ONLY_DIR}/{n}" for n in

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
-from mmpt.corpora.librispeech import Exclusion
+from mmpt.corpora import common
+from mmpt.corpora.common import Exclusion
 from mmpt.data.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,6 @@ SPLITS = ("train", "valid", "test")
 COLUMNS = ("", "path", "speakerId", "transcription", "action", "object", "location")
 SLOTS = ("action", "object", "location")
 DATASET_DIR = "fluent_speech_commands_dataset"
-_MAX_LOGGED = 50
 
 
 @dataclass
@@ -61,24 +61,11 @@ def intent_label(action: str, obj: str, location: str) -> str:
 
 def find_dataset_root(root: Path) -> Path:
     """``root`` itself or ``root/fluent_speech_commands_dataset`` (the directory holding ``data/``)."""
-    root = Path(root)
-    for cand in (root, root / DATASET_DIR):
-        if (cand / "data").is_dir():
-            return cand
+    found = common.find_corpus_root(Path(root), (DATASET_DIR,), lambda d: (d / "data").is_dir(), "dataset")
+    if (found / "data").is_dir():
+        return found
     raise DataError(root, f"no data/ directory here nor in {DATASET_DIR}/; download Fluent Speech Commands "
                           "and point FSC (db.sh) at the directory holding it")
-
-
-def _duration(path: Path) -> float:
-    import soundfile
-
-    try:
-        info = soundfile.info(str(path))
-    except Exception as e:  # soundfile raises several types for bad files
-        raise DataError(path, f"unreadable audio ({e})") from None
-    if info.frames <= 0:
-        raise DataError(path, "empty audio (0 samples)")
-    return info.frames / info.samplerate
 
 
 def scan_split(dataset: Path, split: str):
@@ -119,7 +106,7 @@ def scan_split(dataset: Path, split: str):
             try:
                 if not wav.is_file():
                     raise DataError(wav, "file does not exist")
-                dur = _duration(wav)
+                dur = common.audio_duration(wav)
             except DataError as e:
                 exclusions.append(Exclusion("bad_wav", e.where, f"{e.problem} (row {lineno} of {csv_path.name})",
                                             utt))
@@ -136,24 +123,14 @@ def prepare_split(dataset: Path, split: str, out_dir: Path) -> SplitResult:
     from mmpt.data.datadir import DataDir
 
     tables, exclusions = scan_split(dataset, split)
-    for i, e in enumerate(exclusions):
-        if i < _MAX_LOGGED:
-            logger.warning("%s: excluded (%s): %s", split, e.category, e)
-        elif i == _MAX_LOGGED:
-            logger.warning("%s: %d more exclusions, see %s", split, len(exclusions) - i, out_dir / "excluded.txt")
+    common.log_exclusions(split, exclusions, out_dir)
     if not tables["text"]:
         raise DataError(dataset / "data" / f"{split}_data.csv", f"no usable row ({len(exclusions)} excluded)")
     d = DataDir(wav_scp=tables["wav.scp"], text=tables["text"], utt2spk=tables["utt2spk"])
     d.extra["utt2intent"] = tables["utt2intent"]
     d.extra["utt2dur"] = tables["utt2dur"]
     d.write(out_dir)
-    excl = out_dir / "excluded.txt"
-    if exclusions:
-        with open(excl, "w", encoding="utf-8") as f:
-            for e in exclusions:
-                f.write(f"{e.category}\t{e.file}\t{e.key or '-'}\t{e.message}\n")
-    elif excl.exists():
-        excl.unlink()
+    common.write_exclusions(out_dir, exclusions)
     return SplitResult(split, out_dir, len(tables["text"]), len(set(tables["utt2spk"].values())),
                        len(set(tables["utt2intent"].values())), exclusions)
 
@@ -181,15 +158,7 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    try:
-        prepare(args.root, args.out, args.splits)
-    except DataError as e:
-        logger.error("%s", e)
-        return 1
-    return 0
+    return common.run_cli(get_parser, lambda args: prepare(args.root, args.out, args.splits), argv)
 
 
 if __name__ == "__main__":

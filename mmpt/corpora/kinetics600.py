@@ -41,6 +41,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from mmpt.corpora import common
 from mmpt.corpora.av_clips import Clip, ClipsResult, Exclusion, find_files, has_space, prepare_clips
 from mmpt.data.errors import DataError
 
@@ -64,13 +65,8 @@ def label_folder(label: str) -> str:
 
 def find_corpus_root(root: Path, splits: Sequence[str] = SPLITS) -> Path:
     """``root`` itself, or ``root/kinetics600`` (or ``k600``) when pointed at the directory above."""
-    if any((root / s).is_dir() or find_csv(root, s) for s in splits):
-        return root
-    for inner in (root / "kinetics600", root / "kinetics-600", root / "k600"):
-        if inner.is_dir() and any((inner / s).is_dir() or find_csv(inner, s) for s in splits):
-            logger.info("using %s (the Kinetics-600 directory inside %s)", inner, root)
-            return inner
-    return root
+    return common.find_corpus_root(root, ("kinetics600", "kinetics-600", "k600"),
+                                   lambda d: any((d / s).is_dir() or find_csv(d, s) for s in splits), "Kinetics-600")
 
 
 def find_csv(root: Path, split: str) -> Optional[Path]:
@@ -236,19 +232,16 @@ def get_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _run(args: argparse.Namespace) -> None:
+    """The command line's work: one clips folder, or the splits of the corpus."""
+    if args.clips_dir is not None:
+        prepare_clips_dir(args.clips_dir, args.out / (args.name or args.clips_dir.resolve().name), nj=args.nj)
+    else:
+        prepare(args.root, common.split_list(args.splits), args.out, nj=args.nj)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    try:
-        if args.clips_dir is not None:
-            prepare_clips_dir(args.clips_dir, args.out / (args.name or args.clips_dir.resolve().name), nj=args.nj)
-        else:
-            splits = [s for item in args.splits for s in item.replace(",", " ").split()]
-            prepare(args.root, splits, args.out, nj=args.nj)
-    except DataError as e:
-        logger.error("%s", e)
-        return 1
-    return 0
+    return common.run_cli(get_parser, _run, argv)
 
 
 if __name__ == "__main__":

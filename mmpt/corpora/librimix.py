@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from mmpt.corpora.librispeech import Exclusion
+from mmpt.corpora import common
+from mmpt.corpora.common import Exclusion
 from mmpt.data.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,6 @@ SPLITS: Dict[str, Tuple[str, str]] = {
 CSV_COLUMNS = ("mixture_ID", "mixture_path", "source_1_path", "source_2_path", "noise_path", "length")
 SAMPLE_RATE = 16000
 END_TOLERANCE_S = 0.1
-_MAX_LOGGED = 50
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,9 @@ class SplitResult:
 
 def find_libri2mix(root: Path) -> Path:
     """The ``Libri2Mix`` directory: ``root`` itself or ``root/Libri2Mix``."""
-    root = Path(root)
-    for cand in (root, root / "Libri2Mix"):
-        if (cand / "wav16k").is_dir():
-            return cand
+    found = common.find_corpus_root(Path(root), ("Libri2Mix",), lambda d: (d / "wav16k").is_dir(), "Libri2Mix")
+    if (found / "wav16k").is_dir():
+        return found
     raise DataError(root, "no Libri2Mix/wav16k here; generate Libri2Mix (s3prl's LibriMix fork, 16 kHz, max)")
 
 
@@ -117,24 +116,8 @@ def _local_path(value: str, libri2mix: Path) -> Path:
     return p if p.is_absolute() else libri2mix / p
 
 
-def _duration(path: Path) -> float:
-    import soundfile
-
-    try:
-        info = soundfile.info(str(path))
-    except Exception as e:  # soundfile raises several types for bad files
-        raise DataError(path, f"unreadable audio ({e})") from None
-    if info.frames <= 0:
-        raise DataError(path, "empty audio (0 samples)")
-    return info.frames / info.samplerate
-
-
 def _ms(t: float) -> str:
     return f"{int(round(t * 1000)):07d}"
-
-
-def _fmt(t: float) -> str:
-    return f"{t:.3f}".rstrip("0").rstrip(".")
 
 
 def scan_split(libri2mix: Path, split: str, rttm_dir: Optional[Path] = None
@@ -178,7 +161,7 @@ def scan_split(libri2mix: Path, split: str, rttm_dir: Optional[Path] = None
             try:
                 if not mix_path.is_file():
                     raise DataError(mix_path, "file does not exist")
-                dur = _duration(mix_path)
+                dur = common.audio_duration(mix_path)
             except DataError as e:
                 exclusions.append(Exclusion("bad_wav", e.where, e.problem, mix_id))
                 continue
@@ -207,11 +190,7 @@ def prepare_split(libri2mix: Path, split: str, out_dir: Path, rttm_dir: Optional
     from mmpt.data.datadir import DataDir, Segment
 
     wavs, durs, turns, exclusions = scan_split(libri2mix, split, rttm_dir)
-    for i, e in enumerate(exclusions):
-        if i < _MAX_LOGGED:
-            logger.warning("%s: excluded (%s): %s", split, e.category, e)
-        elif i == _MAX_LOGGED:
-            logger.warning("%s: %d more exclusions, see %s", split, len(exclusions) - i, out_dir / "excluded.txt")
+    common.log_exclusions(split, exclusions, out_dir)
     if not wavs:
         raise DataError(libri2mix / "wav16k" / "max" / split, f"no usable mixture ({len(exclusions)} excluded)")
     segments: Dict[str, Segment] = {}
@@ -227,17 +206,11 @@ def prepare_split(libri2mix: Path, split: str, out_dir: Path, rttm_dir: Optional
             rttm_lines.append((mix_id, t.start, f"SPEAKER {mix_id} 1 {t.start:.3f} {t.end - t.start:.3f} "
                                                 f"<NA> <NA> {t.speaker} <NA> <NA>"))
     d = DataDir(wav_scp=wavs, utt2spk=utt2spk, segments=segments)
-    d.extra["reco2dur"] = {m: _fmt(v) for m, v in durs.items()}
+    d.extra["reco2dur"] = {m: common.fmt_seconds(v) for m, v in durs.items()}
     d.write(out_dir)
     rttm = "".join(line + "\n" for _, _, line in sorted(rttm_lines, key=lambda x: (x[0], x[1], x[2])))
     (out_dir / "rttm").write_text(rttm, encoding="utf-8")
-    excl = out_dir / "excluded.txt"
-    if exclusions:
-        with open(excl, "w", encoding="utf-8") as f:
-            for e in exclusions:
-                f.write(f"{e.category}\t{e.file}\t{e.key or '-'}\t{e.message}\n")
-    elif excl.exists():
-        excl.unlink()
+    common.write_exclusions(out_dir, exclusions)
     return SplitResult(split, out_dir, len(wavs), len(segments), len(set(utt2spk.values())), exclusions)
 
 
@@ -275,15 +248,7 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    try:
-        prepare(args.root, args.out, args.splits, args.rttm_dir)
-    except DataError as e:
-        logger.error("%s", e)
-        return 1
-    return 0
+    return common.run_cli(get_parser, lambda args: prepare(args.root, args.out, args.splits, args.rttm_dir), argv)
 
 
 if __name__ == "__main__":

@@ -34,8 +34,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
+from mmpt.corpora import common
+from mmpt.corpora.common import Exclusion, audio_duration, find_files, log_exclusions, run_cli, split_list, sync_dir
 from mmpt.data.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -53,22 +55,8 @@ DOWNLOAD_URL = "https://www.openslr.org/12"
 
 _UTT_RE = re.compile(r"^(\d+)-(\d+)-(\d+)$")
 _TRANS_RE = re.compile(r"^(\d+)-(\d+)\.trans\.txt$")
-# How many exclusions of one split are logged one by one; all of them go to excluded.txt.
-_MAX_LOGGED = 50
-
-
-@dataclass(frozen=True)
-class Exclusion:
-    """Something left out of a data directory: the file it concerns, the reason, a category."""
-
-    category: str  # missing_flac | no_transcript | empty_transcript | malformed_line | duplicate_id |
-    # misplaced_file | unreadable_audio
-    file: str
-    message: str
-    key: Optional[str] = None
-
-    def __str__(self) -> str:
-        return f"{self.file}" + (f" [{self.key}]" if self.key else "") + f": {self.message}"
+# Exclusion categories: missing_flac | no_transcript | empty_transcript | malformed_line | duplicate_id |
+# misplaced_file | unreadable_audio
 
 
 @dataclass
@@ -99,13 +87,8 @@ def normalize_split(name: str) -> str:
 
 def find_corpus_root(root: Path, splits: Sequence[str] = SPLITS) -> Path:
     """``root`` itself, or ``root/LibriSpeech`` when the user pointed at the directory above it."""
-    if any((root / s).is_dir() for s in splits):
-        return root
-    inner = root / "LibriSpeech"
-    if inner.is_dir() and any((inner / s).is_dir() for s in splits):
-        logger.info("using %s (the LibriSpeech directory inside %s)", inner, root)
-        return inner
-    return root
+    return common.find_corpus_root(root, ("LibriSpeech",), lambda d: any((d / s).is_dir() for s in splits),
+                                   "LibriSpeech")
 
 
 # --------------------------------------------------------------------------------------------- scanning
@@ -158,26 +141,9 @@ def _read_transcripts(
     return out
 
 
-def _flac_duration(path: str) -> float:
-    """Duration in seconds from the flac header. Raises DataError when the file is unusable."""
-    import soundfile  # lazily: the module imports without audio libraries
-
-    try:
-        info = soundfile.info(path)
-    except Exception as e:  # soundfile raises RuntimeError/LibsndfileError/TypeError for bad files
-        raise DataError(path, f"unreadable audio ({e})") from None
-    if info.frames <= 0 or info.samplerate <= 0:
-        raise DataError(path, "empty audio (0 samples)")
-    return info.frames / info.samplerate
-
-
 def _find(top: Path, suffix: str) -> List[Path]:
-    """Files under ``top`` whose name ends with ``suffix``, sorted; symlinked directories are followed
-    (corpora are often assembled from links)."""
-    found = []
-    for dirpath, _, files in os.walk(top, followlinks=True):
-        found.extend(Path(dirpath) / f for f in files if f.endswith(suffix))
-    return sorted(found)
+    """Files under ``top`` whose name ends with ``suffix`` (case-sensitive, hidden files included)."""
+    return find_files(top, suffix, ignore_case=False, skip_hidden=False)
 
 
 def scan_split(
@@ -246,7 +212,7 @@ def scan_split(
 
         def probe(utt: str) -> Tuple[str, Optional[float], Optional[DataError]]:
             try:
-                return utt, _flac_duration(str(flacs[utt])), None
+                return utt, audio_duration(str(flacs[utt])), None
             except DataError as e:
                 return utt, None, e
 
@@ -270,24 +236,6 @@ def scan_split(
 
 
 # -------------------------------------------------------------------------------------------- writing
-def _sync_dir(new: Path, out_dir: Path, names: Iterable[str]) -> List[str]:
-    """Move the files ``names`` from ``new`` into ``out_dir`` where their bytes differ; remove the ones
-    ``new`` lacks. Returns the names that changed. Other files of ``out_dir`` are left alone."""
-    changed = []
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        src, dst = new / name, out_dir / name
-        if src.exists():
-            if dst.exists() and dst.read_bytes() == src.read_bytes():
-                continue
-            os.replace(src, dst)
-            changed.append(name)
-        elif dst.exists():
-            dst.unlink()
-            changed.append(name)
-    return changed
-
-
 _OWNED_FILES = ("wav.scp", "text", "utt2spk", "spk2utt", "utt2dur", "excluded.txt")
 
 
@@ -304,11 +252,7 @@ def prepare_split(
 
     split = split_dir.name
     tables, exclusions = scan_split(split_dir, read_durations=read_durations, nj=nj, speaker=speaker)
-    for i, e in enumerate(exclusions):
-        if i < _MAX_LOGGED:
-            logger.warning("%s: excluded (%s): %s", split, e.category, e)
-        elif i == _MAX_LOGGED:
-            logger.warning("%s: %d more exclusions, see %s", split, len(exclusions) - i, out_dir / "excluded.txt")
+    log_exclusions(split, exclusions, out_dir)
     if not tables["text"]:
         raise DataError(split_dir, f"no usable utterance ({len(exclusions)} excluded)")
 
@@ -318,11 +262,8 @@ def prepare_split(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out_dir.name}.", dir=out_dir.parent) as tmp:
         d.write(Path(tmp))
-        if exclusions:
-            with open(Path(tmp) / "excluded.txt", "w", encoding="utf-8") as f:
-                for e in exclusions:
-                    f.write(f"{e.category}\t{e.file}\t{e.key or '-'}\t{e.message}\n")
-        changed = _sync_dir(Path(tmp), out_dir, _OWNED_FILES)
+        common.write_exclusions(Path(tmp), exclusions)
+        changed = sync_dir(Path(tmp), out_dir, _OWNED_FILES)
     for stale in sorted(out_dir.glob("split*")):
         # split<n>/ of an older version of this data would silently feed stale lists to parallel jobs.
         if changed and stale.is_dir():
@@ -415,17 +356,9 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s"
-    )
-    splits = [s for item in args.splits for s in item.replace(",", " ").split()]
-    try:
-        prepare(args.root, splits, args.out, read_durations=args.utt2dur, nj=args.nj, speaker=args.speaker)
-    except DataError as e:
-        logger.error("%s", e)
-        return 1
-    return 0
+    return run_cli(get_parser, lambda args: prepare(args.root, split_list(args.splits), args.out,
+                                                    read_durations=args.utt2dur, nj=args.nj, speaker=args.speaker),
+                   argv)
 
 
 if __name__ == "__main__":

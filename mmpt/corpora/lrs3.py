@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from mmpt.corpora import common
 from mmpt.corpora.av_clips import Clip, ClipsResult, Exclusion, find_files, has_space, prepare_clips
 from mmpt.data.errors import DataError
 
@@ -119,13 +120,7 @@ def read_transcript(path: Path) -> Transcript:
 
 def find_corpus_root(root: Path, splits: Sequence[str] = SPLITS) -> Path:
     """``root`` itself, or ``root/lrs3`` / ``root/LRS3`` when the user pointed at the directory above it."""
-    if any((root / s).is_dir() for s in splits):
-        return root
-    for inner in (root / "lrs3", root / "LRS3"):
-        if inner.is_dir() and any((inner / s).is_dir() for s in splits):
-            logger.info("using %s (the LRS3 directory inside %s)", inner, root)
-            return inner
-    return root
+    return common.find_corpus_root(root, ("lrs3", "LRS3"), lambda d: any((d / s).is_dir() for s in splits), "LRS3")
 
 
 def scan_split(split_dir: Path) -> Tuple[List[Clip], List[Exclusion]]:
@@ -212,15 +207,8 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    splits = [s for item in args.splits for s in item.replace(",", " ").split()]
-    try:
-        prepare(args.root, splits, args.out, nj=args.nj)
-    except DataError as e:
-        logger.error("%s", e)
-        return 1
-    return 0
+    return common.run_cli(get_parser, lambda args: prepare(args.root, common.split_list(args.splits), args.out,
+                                                           nj=args.nj), argv)
 
 
 if __name__ == "__main__":

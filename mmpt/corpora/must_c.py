@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
-from mmpt.corpora.librispeech import Exclusion
+from mmpt.corpora import common
+from mmpt.corpora.common import Exclusion
 from mmpt.data.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,7 +53,6 @@ TGT_LANGS = ("de", "es", "fr", "it", "nl", "pt", "ro", "ru")
 DOWNLOAD_URL = "https://ict.fbk.eu/must-c/"
 # A segment may end this far past the end of its talk; it is then clipped.
 END_TOLERANCE_S = 0.1
-_MAX_LOGGED = 50
 
 # "- {duration: 3.5, offset: 16.08, rW: 9, uW: 0, speaker_id: spk.767, wav: ted_767.wav}"
 _ENTRY_RE = re.compile(r"^-\s*\{(.*)\}\s*$")
@@ -206,22 +206,12 @@ def utterance_id(reco: str, start: float, end: float) -> str:
 
 
 def _wav_duration(path: Path) -> float:
-    import soundfile
-
-    try:
-        info = soundfile.info(str(path))
-    except Exception as e:  # soundfile raises several types for bad files
-        raise DataError(path, f"unreadable audio ({e})") from None
-    if info.frames <= 0:
-        raise DataError(path, "empty audio (0 samples)")
-    if info.samplerate != 16000 or info.channels != 1:
-        logger.warning("%s: %d Hz, %d channel(s); it is resampled/down-mixed when read", path, info.samplerate,
-                       info.channels)
-    return info.frames / info.samplerate
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.3f}".rstrip("0").rstrip(".")
+    """Seconds of a talk's wav; a rate or channel count other than 16 kHz mono is logged (the reader
+    resamples / down-mixes it)."""
+    seconds, rate, channels = common.audio_info(path)
+    if rate != 16000 or channels != 1:
+        logger.warning("%s: %d Hz, %d channel(s); it is resampled/down-mixed when read", path, rate, channels)
+    return seconds
 
 
 # ----------------------------------------------------------------------------------------- split
@@ -282,8 +272,8 @@ def scan_split(direction: Path, split: str, tgt_lang: str) -> Tuple[Dict[str, Di
                                                                "kept the first", utt))
             continue
         tables["wav.scp"][reco] = str((wav_dir / seg.wav).resolve())
-        tables["reco2dur"][reco] = _fmt(dur)
-        tables["segments"][utt] = f"{reco} {_fmt(start)} {_fmt(end)}"
+        tables["reco2dur"][reco] = common.fmt_seconds(dur)
+        tables["segments"][utt] = f"{reco} {common.fmt_seconds(start)} {common.fmt_seconds(end)}"
         # One speaker per talk: MuST-C's speaker_id is spk.<talk>; the recording id keeps utt ids prefixed.
         tables["utt2spk"][utt] = reco
         tables["text.tc.en"][utt] = en_tc
@@ -296,11 +286,7 @@ def prepare_split(direction: Path, split: str, tgt_lang: str, out_dir: Path) -> 
     from mmpt.data.datadir import DataDir, Segment
 
     tables, exclusions = scan_split(direction, split, tgt_lang)
-    for i, e in enumerate(exclusions):
-        if i < _MAX_LOGGED:
-            logger.warning("%s: excluded (%s): %s", split, e.category, e)
-        elif i == _MAX_LOGGED:
-            logger.warning("%s: %d more exclusions, see %s", split, len(exclusions) - i, out_dir / "excluded.txt")
+    common.log_exclusions(split, exclusions, out_dir)
     if not tables["segments"]:
         raise DataError(direction / "data" / split, f"no usable segment ({len(exclusions)} excluded)")
     segments = {}
@@ -326,13 +312,7 @@ def _write(d: "DataDir", out_dir: Path, exclusions: Sequence[Exclusion]) -> None
     import shutil
 
     d.write(out_dir)
-    excl = out_dir / "excluded.txt"
-    if exclusions:
-        with open(excl, "w", encoding="utf-8") as f:
-            for e in exclusions:
-                f.write(f"{e.category}\t{e.file}\t{e.key or '-'}\t{e.message}\n")
-    elif excl.exists():
-        excl.unlink()
+    common.write_exclusions(out_dir, exclusions)
     for stale in sorted(out_dir.glob("split*")):
         if stale.is_dir():  # split<n>/ of an older version would feed stale lists to parallel jobs
             shutil.rmtree(stale)
@@ -377,18 +357,15 @@ def get_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
+def _run(args: argparse.Namespace) -> None:
+    """The command line's work: the splits of one direction."""
     if args.tgt_lang not in TGT_LANGS:
         logger.warning("en-%s is not a MuST-C v1 direction (known: %s)", args.tgt_lang, " ".join(TGT_LANGS))
-    try:
-        prepare(args.root, args.tgt_lang, args.splits, args.out)
-    except DataError as e:
-        logger.error("%s", e)
-        return 1
-    return 0
+    prepare(args.root, args.tgt_lang, args.splits, args.out)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    return common.run_cli(get_parser, _run, argv)
 
 
 if __name__ == "__main__":

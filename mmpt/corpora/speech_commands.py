@@ -44,7 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from mmpt.corpora.librispeech import Exclusion
+from mmpt.corpora import common
+from mmpt.corpora.common import Exclusion
 from mmpt.data.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,6 @@ SAMPLE_RATE = 16000
 MAX_NUM_WAVS_PER_CLASS = 2**27 - 1
 VALID_PERCENT, TEST_PERCENT = 10.0, 10.0
 SILENCE_VALID_EVERY = 10
-_MAX_LOGGED = 50
 
 _CLIP_RE = re.compile(r"^([0-9a-f]+)_nohash_(\d+)\.wav$")
 _TEST_UNKNOWN_RE = re.compile(r"^([a-z]+)_([0-9a-f]+)_nohash_(\d+)\.wav$")
@@ -114,19 +114,7 @@ def find_roots(root: Path, version: str = "v0.01") -> Tuple[Path, Optional[Path]
 # ----------------------------------------------------------------------------------------- audio
 def _info(path: Path) -> Tuple[float, int]:
     """(seconds, sample rate); DataError when unreadable or empty."""
-    import soundfile
-
-    try:
-        info = soundfile.info(str(path))
-    except Exception as e:  # soundfile raises several types for bad files
-        raise DataError(path, f"unreadable audio ({e})") from None
-    if info.frames <= 0:
-        raise DataError(path, "empty audio (0 samples)")
-    return info.frames / info.samplerate, info.samplerate
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4f}".rstrip("0").rstrip(".")
+    return common.audio_info(path)[:2]
 
 
 class _Tables:
@@ -154,7 +142,7 @@ class _Tables:
         if sr != SAMPLE_RATE:
             logger.warning("%s: %d Hz; it is resampled when read", path, sr)
         self.wav[utt] = str(path.resolve())
-        self.dur[utt] = _fmt(dur)
+        self.dur[utt] = common.fmt_seconds(dur, 4)
         self.seg[utt] = (utt, 0.0, dur)
         self.text[utt], self.word[utt], self.spk[utt] = label, word, hash_
 
@@ -176,17 +164,12 @@ class _Tables:
             self.text[utt], self.word[utt], self.spk[utt] = SILENCE, SILENCE, "silence"
         if picked:
             self.wav[reco] = str(path.resolve())
-            self.dur[reco] = _fmt(dur)
+            self.dur[reco] = common.fmt_seconds(dur, 4)
 
     def write(self, name: str, out_dir: Path) -> SplitResult:
         from mmpt.data.datadir import DataDir, Segment
 
-        for i, e in enumerate(self.exclusions):
-            if i < _MAX_LOGGED:
-                logger.warning("%s: excluded (%s): %s", name, e.category, e)
-            elif i == _MAX_LOGGED:
-                logger.warning("%s: %d more exclusions, see %s", name, len(self.exclusions) - i,
-                               out_dir / "excluded.txt")
+        common.log_exclusions(name, self.exclusions, out_dir)
         if not self.seg:
             raise DataError(out_dir, f"no usable utterance for {name} ({len(self.exclusions)} excluded)")
         d = DataDir(wav_scp=self.wav, text=self.text, utt2spk=self.spk,
@@ -194,13 +177,7 @@ class _Tables:
         d.extra["reco2dur"] = self.dur
         d.extra["utt2word"] = self.word
         d.write(out_dir)
-        excl = out_dir / "excluded.txt"
-        if self.exclusions:
-            with open(excl, "w", encoding="utf-8") as f:
-                for e in self.exclusions:
-                    f.write(f"{e.category}\t{e.file}\t{e.key or '-'}\t{e.message}\n")
-        elif excl.exists():
-            excl.unlink()
+        common.write_exclusions(out_dir, self.exclusions)
         return SplitResult(name, out_dir, len(self.seg), dict(Counter(self.text.values())), self.exclusions)
 
 
@@ -325,15 +302,7 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    try:
-        prepare(args.root, args.out, args.version, args.test_root)
-    except DataError as e:
-        logger.error("%s", e)
-        return 1
-    return 0
+    return common.run_cli(get_parser, lambda args: prepare(args.root, args.out, args.version, args.test_root), argv)
 
 
 if __name__ == "__main__":

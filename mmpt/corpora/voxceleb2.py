@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from mmpt.corpora import common
 from mmpt.corpora.av_clips import Clip, ClipsResult, Exclusion, find_files, has_space, prepare_clips
 from mmpt.data.errors import DataError
 
@@ -78,13 +79,8 @@ def read_meta(path: Path) -> Dict[str, Identity]:
 
 def find_corpus_root(root: Path, splits: Sequence[str] = SPLITS) -> Path:
     """``root`` itself, or ``root/voxceleb2`` / ``root/VoxCeleb2`` when pointed at the directory above."""
-    if any((root / s).is_dir() for s in splits):
-        return root
-    for inner in (root / "voxceleb2", root / "VoxCeleb2", root / "vox2"):
-        if inner.is_dir() and any((inner / s).is_dir() for s in splits):
-            logger.info("using %s (the VoxCeleb2 directory inside %s)", inner, root)
-            return inner
-    return root
+    return common.find_corpus_root(root, ("voxceleb2", "VoxCeleb2", "vox2"),
+                                   lambda d: any((d / s).is_dir() for s in splits), "VoxCeleb2")
 
 
 def split_clip_dir(root: Path, split: str) -> Path:
@@ -175,15 +171,8 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    splits = [s for item in args.splits for s in item.replace(",", " ").split()]
-    try:
-        prepare(args.root, splits, args.out, meta=args.meta, nj=args.nj)
-    except DataError as e:
-        logger.error("%s", e)
-        return 1
-    return 0
+    return common.run_cli(get_parser, lambda args: prepare(args.root, common.split_list(args.splits), args.out,
+                                                           meta=args.meta, nj=args.nj), argv)
 
 
 if __name__ == "__main__":
