@@ -108,7 +108,8 @@ class Transcriber:
 
     def __call__(self, audio: Union[PathLike, np.ndarray], sample_rate: Optional[int] = None) -> str:
         """Transcript of a file (path) or of a waveform [T] / [T, C] at ``sample_rate`` (default: the model's)."""
-        from mmpt.data.audio import load_audio, resample, to_mono
+        from mmpt.data.audio import load_audio
+        from mmpt.data.signal import resample, to_mono
 
         if isinstance(audio, (str, Path)):
             wav = load_audio(str(audio), target_sr=self.sample_rate)

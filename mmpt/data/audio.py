@@ -9,7 +9,7 @@ A ``wav.scp`` value (a *spec*) is one of
 * a video or audio container path (``.mp4``, ``.mkv``, ``.mpg``, ``.m4a``, ...): its audio track is decoded
   with PyAV (:func:`mmpt.data.video.extract_audio`).
 
-Inputs at another sample rate are resampled (``torchaudio.functional.resample``) and multi-channel inputs
+Inputs at another sample rate are resampled (:func:`mmpt.data.signal.resample`) and multi-channel inputs
 are down-mixed by averaging the channels. Both fixes are logged at DEBUG; :func:`read_audio` also returns
 an :class:`AudioInfo` describing the source, whose :meth:`AudioInfo.fixes` lists them.
 
@@ -28,6 +28,7 @@ import numpy as np
 import soundfile as sf
 
 from mmpt.data.errors import AudioReadError, DataError
+from mmpt.data.signal import resample, to_mono  # noqa: F401 (part of this module's interface)
 
 if TYPE_CHECKING:  # pragma: no cover
     from mmpt.data.datadir import DataDir
@@ -76,26 +77,6 @@ class AudioInfo:
 def is_pipe(spec: str) -> bool:
     """True for a Kaldi pipe spec ``"cmd args |"``."""
     return spec.rstrip().endswith("|")
-
-
-def to_mono(wav: np.ndarray) -> np.ndarray:
-    """[T, C] (or [T]) -> [T] by averaging the channels."""
-    if wav.ndim == 1:
-        return wav
-    if wav.shape[1] == 1:
-        return wav[:, 0]
-    return wav.mean(axis=1, dtype=np.float32)
-
-
-def resample(wav: np.ndarray, orig_sr: int, target_sr: int) -> np.ndarray:
-    """Band-limited (windowed sinc) resampling of [T] float32 with ``torchaudio.functional.resample``."""
-    if orig_sr == target_sr:
-        return np.asarray(wav, dtype=np.float32)
-    import torch
-    import torchaudio.functional as AF
-
-    out = AF.resample(torch.from_numpy(np.ascontiguousarray(wav, dtype=np.float32)), int(orig_sr), int(target_sr))
-    return out.numpy()
 
 
 def write_wav(path: PathLike, wav: np.ndarray, sr: int = 16000, subtype: str = "PCM_16") -> Path:

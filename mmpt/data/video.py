@@ -16,7 +16,7 @@ from typing import Iterator, List, Optional, Tuple, Union
 import av
 import numpy as np
 
-from mmpt.data.audio import resample
+from mmpt.data.signal import resample
 from mmpt.data.errors import NoAudioStreamError, VideoReadError
 
 logger = logging.getLogger(__name__)
@@ -303,7 +303,7 @@ def _to_rgb(frame: "av.VideoFrame", hw: Tuple[int, int]) -> np.ndarray:
 def extract_audio(path: PathLike, target_sr: int = 16000) -> np.ndarray:
     """Decode the first audio track: float32 mono [T] at ``target_sr``.
 
-    Channels are averaged and the result resampled with :func:`mmpt.data.audio.resample`.
+    Channels are averaged and the result resampled with :func:`mmpt.data.signal.resample`.
     Raises NoAudioStreamError for a clip without audio, VideoReadError for unreadable data.
     """
     with _open(path, "decode audio") as c:
