@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from mmpt.data.errors import DataError
-from mmpt.pack.load import PACK_STATS, load_config, resolve_stats_file  # noqa: F401  (re-exported)
-from mmpt.pack.load import load_into
+from mmpt.pack.load import PACK_STATS, load_config, load_into, resolve_stats_file  # noqa: F401  (re-exported)
 from mmpt.pack.load import load_state_dict as _load_state_dict
 
 logger = logging.getLogger(__name__)

@@ -80,11 +80,12 @@ class Recognizer:
         penalty: float = 0.0,
         device: str = "cpu",
     ):
-        import mmpt.asr.task  # noqa: F401  (registers the mmpt heads for ASRTask.build_model)
-        from mmpt.pack.espnet import build_model, load_model_weights
         from espnet2.tasks.asr import ASRTask
         from espnet2.text.build_tokenizer import build_tokenizer
         from espnet2.text.token_id_converter import TokenIDConverter
+
+        import mmpt.asr.task  # noqa: F401  (registers the mmpt heads for ASRTask.build_model)
+        from mmpt.pack.espnet import build_model, load_model_weights
 
         if decoding not in DECODINGS:
             raise ValueError(f"decoding must be one of {DECODINGS}, got {decoding!r}")

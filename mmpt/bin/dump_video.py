@@ -34,7 +34,8 @@ def get_parser() -> argparse.ArgumentParser:
                         help="h264: the compressed clip store; npy: raw uint8 frames (default: %(default)s)")
     parser.add_argument("--max_seconds", type=float, default=10.0,
                         help="h264: keep the first N seconds; 0 keeps all (default: %(default)s)")
-    parser.add_argument("--crf", type=int, default=23, help="h264: x264 quality, lower is better (default: %(default)s)")
+    parser.add_argument("--crf", type=int, default=23,
+                        help="h264: x264 quality, lower is better (default: %(default)s)")
     parser.add_argument("--gop_seconds", type=float, default=1.0,
                         help="h264: a keyframe every N seconds (default: %(default)s)")
     parser.add_argument("--preset", default="medium", help="h264: x264 preset (default: %(default)s)")

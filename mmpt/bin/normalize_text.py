@@ -27,7 +27,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         except DataError as exc:
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return 1
-        print(f"{d}: {kept} transcripts in LibriSpeech's form" + (f", {len(removed)} empty ones removed" if removed else ""))
+        removed_note = f", {len(removed)} empty ones removed" if removed else ""
+        print(f"{d}: {kept} transcripts in LibriSpeech's form{removed_note}")
     return 0
 
 

@@ -225,7 +225,7 @@ class DataDir:
         """The utterance ids, sorted: from ``segments`` if present, else the first utterance-keyed table."""
         if self.segments is not None:
             return sorted_ids(self.segments)
-        for name, table in self._utt_tables():
+        for _, table in self._utt_tables():
             if table is not None:
                 return sorted_ids(table)
         return []

@@ -16,8 +16,8 @@ from typing import Iterator, List, Optional, Tuple, Union
 import av
 import numpy as np
 
-from mmpt.data.signal import resample
 from mmpt.data.errors import NoAudioStreamError, VideoReadError
+from mmpt.data.signal import resample
 
 logger = logging.getLogger(__name__)
 
@@ -160,8 +160,8 @@ def _output_size(size: Union[int, Tuple[int, int], None], width: int, height: in
 
 def _frames_at_fps(frames: Iterator["av.VideoFrame"], fps: float, native_fps: float) -> Iterator["av.VideoFrame"]:
     """Re-time a decoded frame sequence to ``fps``: output frame k is the input frame nearest in time to
-    ``t0 + k / fps`` (t0 = first frame's time; ties go to the earlier frame); frames are dropped or repeated as needed. The last input
-    frame lasts one native frame period, so a 2 s clip at 30 fps gives 50 frames at 25 fps.
+    ``t0 + k / fps`` (t0 = first frame's time; ties go to the earlier frame); frames are dropped or repeated as
+    needed. The last input frame lasts one native frame period, so a 2 s clip at 30 fps gives 50 frames at 25 fps.
     """
     period = 1.0 / native_fps if native_fps > 0 else None
     prev = prev_t = t0 = None

@@ -176,7 +176,8 @@ def run_dump(
         excluded.update(read_kv(files["excluded"]))
     missing = set(utts) - set(scp) - set(excluded)
     if missing:  # a job lost utterances: a bug, not bad data
-        raise RuntimeError(f"{out_dir}: {len(missing)} utterances neither dumped nor excluded, e.g. {sorted(missing)[0]}")
+        raise RuntimeError(
+            f"{out_dir}: {len(missing)} utterances neither dumped nor excluded, e.g. {sorted(missing)[0]}")
     _remove_stale_parts(out_dir, spec, nj, set(scp.values()))
 
     excluded_rows = [(u, excluded[u]) for u in sorted_ids(excluded)]

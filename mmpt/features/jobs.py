@@ -222,7 +222,8 @@ def run_jobs(
             outcomes = _run_local(todo, outdir, name, max_workers, progress)
     failed = [(j, outcomes[j.index]["error"]) for j in todo if not outcomes[j.index]["ok"]]
     if failed:
-        lines = [f"job {j.index}/{len(jobs)} failed ({err}); see {log_path(outdir, name, j.index)}" for j, err in failed]
+        lines = [f"job {j.index}/{len(jobs)} failed ({err}); see {log_path(outdir, name, j.index)}"
+                 for j, err in failed]
         raise JobFailedError(f"{name}: " + "; ".join(lines))
     results = []
     for job in jobs:

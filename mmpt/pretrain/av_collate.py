@@ -31,7 +31,9 @@ class AVCollateFn:
         self.int_pad_value = int_pad_value
         self.not_sequence = set(not_sequence)
 
-    def __call__(self, data: Collection[Tuple[str, Dict[str, np.ndarray]]]) -> Tuple[List[str], Dict[str, torch.Tensor]]:
+    def __call__(
+        self, data: Collection[Tuple[str, Dict[str, np.ndarray]]]
+    ) -> Tuple[List[str], Dict[str, torch.Tensor]]:
         uids = [u for u, _ in data]
         samples = [d for _, d in data]
         names = list(samples[0])
@@ -41,7 +43,8 @@ class AVCollateFn:
         for name in names:
             arrays = [np.asarray(d[name]) for d in samples]
             if len({a.dtype for a in arrays}) != 1 or len({a.ndim for a in arrays}) != 1:
-                raise ValueError(f"'{name}' has mixed dtypes or ranks in a batch: {[(a.dtype, a.shape) for a in arrays]}")
+                found = [(a.dtype, a.shape) for a in arrays]
+                raise ValueError(f"'{name}' has mixed dtypes or ranks in a batch: {found}")
             if name in self.not_sequence:
                 out[name] = torch.from_numpy(np.stack(arrays))
                 continue

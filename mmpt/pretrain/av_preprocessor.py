@@ -25,8 +25,9 @@ this returns arrays the collate function can pad:
   zero-length video, which the model leaves out of the video losses (it is logged).
 
 espnet2's own dataset casts every array to its float or int64 dtype and rejects uint8: the task's
-:class:`~mmpt.tasks.av_pretrain.AVPretrainDataset` keeps uint8 arrays as they are. Randomness comes from numpy's global generator, which espnet2 seeds per epoch and worker, so
-runs are reproducible and ``--resume`` continues the same sequence.
+:class:`~mmpt.tasks.av_pretrain.AVPretrainDataset` keeps uint8 arrays as they are. Randomness comes from
+numpy's global generator, which espnet2 seeds per epoch and worker, so runs are reproducible and ``--resume``
+continues the same sequence.
 """
 from __future__ import annotations
 

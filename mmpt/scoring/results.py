@@ -72,7 +72,8 @@ def score_experiment(
                 n_chars = sum(c[1] for c in chars.values())
                 numbers["cer"] = 100.0 * sum(c[0] for c in chars.values()) / max(n_chars, 1)
             else:
-                from mmpt.scoring.bleu import score_bleu, write_result as write_bleu
+                from mmpt.scoring.bleu import score_bleu
+                from mmpt.scoring.bleu import write_result as write_bleu
 
                 b = score_bleu(refs, hyps, where=str(hyp_file))
                 out = write_bleu(b, d / s / "score_bleu", ref_file=str(ref_file), hyp_file=str(hyp_file))

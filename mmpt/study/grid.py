@@ -211,8 +211,8 @@ class StudyGrid:
             if a.kind == "mt":
                 pair = ((f"pt/{a.corpus}/{a.method}",), (a.key,))
                 if pair not in primary_pairs:
-                    out.append(ComparisonSpec(f"S-{a.tag}", f"mid-training: {a.name} vs {self.pt_name(a.corpus, a.method)}",
-                                              *pair, primary=False))
+                    what = f"mid-training: {a.name} vs {self.pt_name(a.corpus, a.method)}"
+                    out.append(ComparisonSpec(f"S-{a.tag}", what, *pair, primary=False))
             if a.kind == "pt" and a.corpus != c0:
                 out.append(ComparisonSpec(f"S-{a.tag}", f"{a.name} vs random encoder", ("random",), (a.key,),
                                           primary=False))

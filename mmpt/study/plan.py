@@ -119,8 +119,10 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
                             "egs2/must_c/st1",
                             ["./run.sh", "--nj", str(sched.nj), "--ngpu", str(sched.ngpu), "--tgt_lang", a.lang,
                              "--pretrained_encoder", str(ws / grid.pt_exp(a.corpus, a.method) / "packed"), *opts,
-                             "--conf_scale", grid.conf_scale, "--st_tag", a.tag, "--tgt_nbpe", str(sched.st_nbpe), "--src_nbpe", str(sched.st_nbpe),
-                             "--st_args", _train_opts(sched, sched.st_epochs, " ".join(x for x in (train, sched.st_args) if x))]))
+                             "--conf_scale", grid.conf_scale, "--st_tag", a.tag, "--tgt_nbpe", str(sched.st_nbpe),
+                             "--src_nbpe", str(sched.st_nbpe),
+                             "--st_args", _train_opts(sched, sched.st_epochs,
+                                                      " ".join(x for x in (train, sched.st_args) if x))]))
         elif a.kind == "dom":
             out += domain_control_steps(grid, sched, ws, a)
 

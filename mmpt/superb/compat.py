@@ -238,7 +238,7 @@ def install_catalyst_sampler() -> bool:
     if getattr(sys.modules.get(CATALYST_SAMPLER), "DistributedSamplerWrapper", None) is not None:
         return False
     try:
-        importlib.import_module(CATALYST_SAMPLER).DistributedSamplerWrapper
+        _ = importlib.import_module(CATALYST_SAMPLER).DistributedSamplerWrapper  # AttributeError when absent
         return False
     except Exception as exc:  # ImportError, or AttributeError from catalyst 21.5 on Python >= 3.10
         reason = f"{type(exc).__name__}: {exc}"

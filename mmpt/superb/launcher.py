@@ -295,8 +295,9 @@ def _checked(get_args: Callable[[], Tuple[Any, Dict[str, Any], List[str]]]) -> C
     return get_downstream_args
 
 
-HELP_PREAMBLE = """mmpt-superb: s3prl's run_downstream with the upstreams `mmpt_upstream` / `mmpt_local` (-u mmpt_upstream
--k <espnet2 model.pth | pack dir | exp dir>, its config.yaml and fbank.yaml beside it, or -g <config.yaml>).
+HELP_PREAMBLE = """mmpt-superb: s3prl's run_downstream with the upstreams `mmpt_upstream` / `mmpt_local`
+(-u mmpt_upstream -k <espnet2 model.pth | pack dir | exp dir>, its config.yaml and fbank.yaml beside it, or
+-g <config.yaml>).
 Without -c, the SUPERB configs shipped in {config_dir} are used for -d speech_commands (KS), fluent_commands
 (IC), ctc (PR), diarization (SD); set their data paths with -o "config.downstream_expert....=<path>".
 s3prl's options follow.

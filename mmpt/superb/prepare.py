@@ -286,7 +286,8 @@ def get_parser() -> argparse.ArgumentParser:
     ks.add_argument("--out", required=True, type=Path)
     ic = sub.add_parser("ic", help="Fluent Speech Commands csvs for s3prl's fluent_commands")
     ic.add_argument("--root", required=True, type=Path, help="fluent_speech_commands_dataset/ or its parent")
-    ic.add_argument("--data", required=True, type=Path, help="holds train/ valid/ test/ (mmpt.corpora.fluent_speech_commands)")
+    ic.add_argument("--data", required=True, type=Path,
+                    help="holds train/ valid/ test/ (mmpt.corpora.fluent_speech_commands)")
     ic.add_argument("--out", required=True, type=Path)
     pr = sub.add_parser("pr", help="csvs, espeak-ng lexicon and phone list for s3prl's ctc (libriphone)")
     for name in PR_SPLITS:

@@ -568,7 +568,7 @@ class DrivingCar(Scene):
         return img
 
     def draw(self, canvas: np.ndarray, t: np.ndarray) -> None:
-        s, L = self.s, self.length
+        L = self.length
         x = self.x(t)
         p = np.interp(t, self.t_grid, self.p_grid)
         y = self.road
@@ -1159,7 +1159,7 @@ class PouringWater(Scene):
     def sound(self) -> np.ndarray:
         sr = self.sr
         t = self.audio_t
-        q, lv = self.flow(t), self.fill(t)
+        q = self.flow(t)
         out = 0.15 * _noise(self.rng, self.n_samples, sr, 200, 4000) * q.astype(np.float32)
         # bubbles: rate follows the flow, pitch follows the level (shorter air column above the water)
         dt = self.t_grid[1] - self.t_grid[0]

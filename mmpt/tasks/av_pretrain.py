@@ -30,7 +30,8 @@ Configuration (yaml or command line), besides espnet2's training options:
   :data:`objective_choices`, as ``espnet2/tasks/ssl.py`` registers its losses). ``model_conf.pt_method``,
   the older name of ``objective``, is still read (:func:`~mmpt.pretrain.objectives.config_name.objective_of`);
   the written config.yaml carries both. A new objective is one subclass registered here and one config.
-- ``model_conf``: :class:`~mmpt.pretrain.av_model.AVPretrainModel` options (``mask_ratio``, ``audio_visible_only``, ``video_visible_only``, ``mae_loss_on``, ``video_target_norm``, ``clr_form``, ``clr_dim``,
+- ``model_conf``: :class:`~mmpt.pretrain.av_model.AVPretrainModel` options (``mask_ratio``,
+  ``audio_visible_only``, ``video_visible_only``, ``mae_loss_on``, ``video_target_norm``, ``clr_form``, ``clr_dim``,
   ``clr_input``, ``temperature``, ``learnable_temperature``, ``max_audio_frames``).
 - ``video_encoder_conf``: :class:`~mmpt.nets.video_vit.VideoViT` (``image_size``, ``num_frames``,
   ``patch_size``, ``tubelet_size``, ``embed_dim``, ``depth``, ``num_heads``, ...); the preprocessor crops
@@ -68,8 +69,8 @@ from espnet2.utils.types import int_or_none, str2bool, str_or_none
 from mmpt.nets.mae_decoder import SharedMAEDecoder
 from mmpt.nets.video_vit import VideoViT
 from mmpt.pack.espnet import SafeTrainingTask
-from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities
 from mmpt.pretrain.av_collate import AVCollateFn
+from mmpt.pretrain.av_model import AVPretrainModel, mae_target_sizes, mask_token_modalities
 from mmpt.pretrain.av_preprocessor import CROP_SUFFIX, AVPreprocessor
 from mmpt.pretrain.objectives.abs_objective import AbsPretrainObjective
 from mmpt.pretrain.objectives.clr import CLRObjective

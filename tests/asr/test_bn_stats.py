@@ -166,7 +166,8 @@ def test_random_init_pack_gets_statistics_of_its_inputs(exp: Path):
 
 def test_errors_name_the_problem(exp: Path, tmp_path: Path):
     with pytest.raises(DataError, match="missing.scp: features for the batch-norm statistics not found"):
-        pack_encoder(exp / "config.yaml", exp / "p", model=exp / "valid.loss.ave.pth", bn_feats=tmp_path / "missing.scp")
+        pack_encoder(exp / "config.yaml", exp / "p", model=exp / "valid.loss.ave.pth",
+                     bn_feats=tmp_path / "missing.scp")
     empty = tmp_path / "empty.scp"
     empty.write_text("")
     with pytest.raises(DataError, match="empty.scp: no utterance"):

@@ -43,7 +43,7 @@ def test_dim_mismatch_and_empty_stats(feats):
     with pytest.raises(Exception, match="dim"):
         stats.update(np.zeros((3, 4), np.float32), key="odd")
     with pytest.raises(ValueError, match="empty"):
-        CmvnStats().mean
+        _ = CmvnStats().mean
 
 
 def test_npz_is_readable_by_espnet_global_mvn(tmp_path: Path, feats):

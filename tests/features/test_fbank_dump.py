@@ -51,7 +51,8 @@ def test_too_short_audio_is_excluded_with_the_reason(tmp_path: Path):
     data = write_wav_datadir(tmp_path, {"a-ok": 1600, "a-short": 300})
     result = dump_fbank(data, tmp_path / "dump", progress=False)
     assert result.num_done == 1
-    assert result.excluded == [("a-short", "a-short: audio too short: 300 samples < one 25 ms frame (400 samples at 16000 Hz)")]
+    assert result.excluded == [
+        ("a-short", "a-short: audio too short: 300 samples < one 25 ms frame (400 samples at 16000 Hz)")]
 
 
 def test_parallel_dump_equals_serial_and_reruns_are_no_ops(wav_datadir: Path, tmp_path: Path):

@@ -35,10 +35,10 @@ def full_config(task, overrides: Dict) -> Dict:
 def exps(tmp_path_factory):
     """Tiny ASR and ST experiment dirs (config.yaml, fbank.yaml, model file, stats) and a wav."""
     import soundfile as sf
+    from espnet2.tasks.asr import ASRTask
     from espnet2.tasks.st import STTask
 
     import mmpt.asr.task  # noqa: F401  (the mmpt heads)
-    from espnet2.tasks.asr import ASRTask
     from mmpt.features.cmvn import CmvnStats
     from mmpt.features.fbank import FbankConfig, compute_fbank
 

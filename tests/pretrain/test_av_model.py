@@ -125,7 +125,8 @@ def test_decoder_mask_tokens_must_match_the_visible_only_modalities():
     encoder = ConformerEncoder(input_size=80, output_size=32, attention_heads=2, linear_units=64, num_blocks=1)
     video = VideoViT(image_size=32, num_frames=4, patch_size=16, tubelet_size=2, embed_dim=24, depth=1, num_heads=2)
     decoder = SharedMAEDecoder(mae_target_sizes(encoder, 80, video), hidden_size=16, depth=1, num_heads=2)
-    with pytest.raises(ValueError, match="mask tokens for \\['audio', 'video'\\], this model needs them for \\['video'\\]"):
+    message = "mask tokens for \\['audio', 'video'\\], this model needs them for \\['video'\\]"
+    with pytest.raises(ValueError, match=message):
         AVPretrainModel(encoder, video, mae_decoder=decoder, objective=MAEObjective())
     assert mask_token_modalities(False, True) == ["video"]
     assert mask_token_modalities(True, True) == ["audio", "video"]

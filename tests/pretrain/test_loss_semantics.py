@@ -126,7 +126,7 @@ def test_video_eq1_selects_the_masked_tubelets(monkeypatch):
         calls = _spy_mse(monkeypatch)
         masks = []
         real = model.video_encoder.forward_masked
-        model.video_encoder.forward_masked = lambda *a, **k: masks.append(real(*a, **k)) or masks[-1]
+        model.video_encoder.forward_masked = lambda *a, **k: masks.append(real(*a, **k)) or masks[-1]  # noqa: B023
         model(**video_only)
         (_, _, selected), = calls
         mask = masks[0][1]

@@ -11,7 +11,7 @@ from typing import Dict
 import torch
 import yaml
 
-from tests.recipes.conftest import VENV_PYTHON, REPO_ROOT
+from tests.recipes.conftest import REPO_ROOT, VENV_PYTHON
 
 # Small enough to train in seconds on a CPU.
 TINY_ENCODER = {"output_size": 32, "attention_heads": 2, "linear_units": 64, "num_blocks": 1,

@@ -86,7 +86,7 @@ def test_ctc_on_frozen_pack(checkout: Path, venv: Path, corpus: Path):
 
     dset = TESTS[-1]
     utt, wav = (recipe / "data" / dset / "wav.scp").read_text().splitlines()[0].split(" ", 1)
-    greedy = dict((l.split(" ", 1) + [""])[:2] for l in
+    greedy = dict((line.split(" ", 1) + [""])[:2] for line in
                   (exp / "decode_asr_greedy_valid.loss.ave" / dset / "text").read_text().splitlines())
     video = recipe / "talk.mp4"
     audio = load_audio(wav)
@@ -154,7 +154,7 @@ def test_ctc_on_cached_frozen_pack(checkout: Path, venv: Path, corpus: Path):
     # mmpt-transcribe runs the frozen encoder of encoded.yaml before the head: the stage-7 transcript.
     dset = TESTS[-1]
     utt, wav = (recipe / "data" / dset / "wav.scp").read_text().splitlines()[0].split(" ", 1)
-    greedy = dict((l.split(" ", 1) + [""])[:2] for l in
+    greedy = dict((line.split(" ", 1) + [""])[:2] for line in
                   (exp / "decode_asr_greedy_valid.loss.ave" / dset / "text").read_text().splitlines())
     res = run_script(["-c", f". ./path.sh && python -m mmpt.bin.transcribe --model_dir {exp} {wav}"], cwd=recipe)
     assert res.returncode == 0, res.stderr[-3000:]

@@ -121,10 +121,12 @@ def test_ks_data_prep_on_real_speech_commands(recipe: Path, realdata: Path, venv
     links = {str(p.relative_to(view)): Path(os.readlink(p)) for p in view.rglob("*") if p.is_symlink()}
     assert all(t.is_file() and str(t).startswith(str(realdata)) for t in links.values())
     real_main = realdata / "speech_commands" / "speech_commands_v0.01"
-    clips = sorted(f"{p.parent.name}/{p.name}" for p in real_main.glob("*/*.wav") if p.parent.name != "_background_noise_")
+    clips = sorted(f"{p.parent.name}/{p.name}" for p in real_main.glob("*/*.wav")
+                   if p.parent.name != "_background_noise_")
     # the sample has no validation / testing lists: the split is the corpus's hash rule, as s3prl's
     kept = [c for c in clips if which_set(c) != "testing"]
-    assert sorted(r.split("/", 1)[1] for r in links if r.startswith(main.name) and "_background_noise_" not in r) == kept
+    linked = sorted(r.split("/", 1)[1] for r in links if r.startswith(main.name) and "_background_noise_" not in r)
+    assert linked == kept
     assert (main / "_background_noise_" / "doing_the_dishes.wav").is_symlink()
     assert (main / "validation_list.txt").read_text().split() == [c for c in kept if which_set(c) == "validation"]
     assert (main / "testing_list.txt").read_text() == ""

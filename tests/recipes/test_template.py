@@ -221,4 +221,5 @@ run_training 6 fake_train exp/x "$1" --output_dir exp/x
     assert res.returncode == 0 and "holds a training with other inputs" in res.stderr
     assert (exp / "calls.txt").read_text().split() == ["fresh", "resumed", "fresh"]
     stale = [p for p in exp.iterdir() if p.name.startswith("stale.")]
-    assert len(stale) == 1 and sorted(p.name for p in stale[0].iterdir()) == ["1epoch.pth", "checkpoint.pth", "train.log"]
+    assert len(stale) == 1
+    assert sorted(p.name for p in stale[0].iterdir()) == ["1epoch.pth", "checkpoint.pth", "train.log"]

@@ -5,8 +5,15 @@ import numpy as np
 import pytest
 
 from mmpt.report.significance import (
-    SeedErrors, compare, holm, mean_errors, pair_by_utterance, paired_bootstrap_ci, paired_permutation_pvalue,
-    relative_improvement, verdict,
+    SeedErrors,
+    compare,
+    holm,
+    mean_errors,
+    pair_by_utterance,
+    paired_bootstrap_ci,
+    paired_permutation_pvalue,
+    relative_improvement,
+    verdict,
 )
 
 

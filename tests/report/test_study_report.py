@@ -61,7 +61,8 @@ def test_missing_experiments_are_reported_not_filled(tmp_path: Path):
     sd = load(grid, tmp_path, SEEDS)
     comp, used = run_comparison(sd.words, sd.seeds, grid.comparisons()[0], "10min", "last", n_resamples=100)
     assert used == [1] and comp.n_utts == 80
-    text = write_report(grid, tmp_path, SEEDS, tmp_path / "R.md", "x", superb_tasks=("ks",), n_resamples=100).read_text()
+    text = write_report(grid, tmp_path, SEEDS, tmp_path / "R.md", "x", superb_tasks=("ks",),
+                        n_resamples=100).read_text()
     assert "missing" in text
 
 

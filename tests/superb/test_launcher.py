@@ -84,7 +84,8 @@ def test_s3prl_parses_and_loads_the_config(tiny_ckpt, tmp_path, caplog, keep_bui
     with caplog.at_level(logging.ERROR, logger="mmpt.superb.launcher"):
         assert launcher.main(argv) == 1
     assert "KS data not found" in caplog.text
-    expected = "config.downstream_expert.datarc.speech_commands_root: directory not found: /path/to/speech_commands_v0.01"
+    expected = ("config.downstream_expert.datarc.speech_commands_root: directory not found: "
+                "/path/to/speech_commands_v0.01")
     assert expected in caplog.text
     assert expdir.is_dir()  # s3prl got as far as creating the experiment dir
 

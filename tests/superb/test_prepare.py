@@ -27,7 +27,8 @@ def _links(root: Path) -> dict:
 @pytest.fixture
 def speech_commands(tmp_path):
     """A Speech Commands v0.01 corpus without lists and without test archive, parsed into data/ks."""
-    from mmpt.corpora.speech_commands import prepare as parse, which_set
+    from mmpt.corpora.speech_commands import prepare as parse
+    from mmpt.corpora.speech_commands import which_set
 
     main = tmp_path / "corpus" / "speech_commands_v0.01"
     hashes = {}
@@ -110,7 +111,8 @@ def test_ic_view(tmp_path):
     parse(dataset.parent, tmp_path / "data")
     res = prepare.prepare_ic(dataset.parent, tmp_path / "data", tmp_path / "view")
     assert res.counts == {"train": 2, "valid": 1, "test": 1}
-    assert len(res.excluded) == 1 and "object='heat'" in res.excluded[0][1] and "location='kitchen'" in res.excluded[0][1]
+    assert len(res.excluded) == 1
+    assert "object='heat'" in res.excluded[0][1] and "location='kitchen'" in res.excluded[0][1]
 
     import pandas as pd  # s3prl reads the csvs with pandas
 

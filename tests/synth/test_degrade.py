@@ -5,9 +5,23 @@ import numpy as np
 import pytest
 from scipy.signal import welch
 
-from mmpt.synth.degrade import (NOISE_RMS, NOISES, add_noise, avoid_clipping, babble_noise,
-                                brown_noise, cafe_noise, colored_noise, fit_length, pink_noise,
-                                reverberate, schroeder_rt60, snr_db, synthetic_rir, white_noise)
+from mmpt.synth.degrade import (
+    NOISE_RMS,
+    NOISES,
+    add_noise,
+    avoid_clipping,
+    babble_noise,
+    brown_noise,
+    cafe_noise,
+    colored_noise,
+    fit_length,
+    pink_noise,
+    reverberate,
+    schroeder_rt60,
+    snr_db,
+    synthetic_rir,
+    white_noise,
+)
 
 SR = 16000
 

@@ -7,8 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from mmpt.synth.face import (MOUTH_INTERIOR, FaceAppearance, draw_face, face_track, mouth_region,
-                             render_talking_face, viseme_of)
+from mmpt.synth.face import (
+    MOUTH_INTERIOR,
+    FaceAppearance,
+    draw_face,
+    face_track,
+    mouth_region,
+    render_talking_face,
+    viseme_of,
+)
 
 SR = 16000
 FPS = 25

@@ -345,7 +345,7 @@ def _finite_forms(verb, lang):
         sep = v.de_sep if lang == "de" else v.nl_sep
         present = {v.de_1sg, v.de_3sg, v.de_pl()} if lang == "de" else {v.nl_1sg, v.nl_3sg, v.nl_pl()}
         forms |= {sep + f for f in present}  # particle rejoined: zurückkehrt, opbelt
-    for key, tables in lexmod.MODALS.items():
+    for tables in lexmod.MODALS.values():
         for tense in tables[lang]:
             forms |= set(tense)
     forms |= set(lexmod.COPULA_PAST[lang])

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from mmpt.synth import speech
-from mmpt.synth.speech import (EspeakError, EspeakNotFoundError, phone_inventory, phonemize,
-                               synthesize)
+from mmpt.synth.speech import EspeakError, EspeakNotFoundError, phone_inventory, phonemize, synthesize
 from mmpt.synth.voices import ACCENTS, SEEN_VARIANTS, UNSEEN_VARIANTS, Speaker, speaker_pool
 
 TEXT = "The quick brown fox jumps over the lazy dog, and then it runs away."

@@ -6,8 +6,17 @@ import subprocess
 
 import pytest
 
-from mmpt.synth.voices import (ACCENTS, LANGS, SEEN_VARIANTS, SPLITS, UNSEEN_VARIANTS, Speaker,
-                               default_pool_size, get_speaker, speaker_pool)
+from mmpt.synth.voices import (
+    ACCENTS,
+    LANGS,
+    SEEN_VARIANTS,
+    SPLITS,
+    UNSEEN_VARIANTS,
+    Speaker,
+    default_pool_size,
+    get_speaker,
+    speaker_pool,
+)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -39,7 +39,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-
 from bench_asr_st import batch, build, load_conf, token_list  # noqa: E402
 
 ROWS: List[Tuple[str, str, str]] = []

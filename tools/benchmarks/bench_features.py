@@ -38,7 +38,7 @@ from torchaudio.compliance import kaldi  # noqa: E402
 from mmpt.data.audio import load_audio, write_wav  # noqa: E402
 from mmpt.data.datadir import write_kv  # noqa: E402
 from mmpt.data.video import probe_video, read_video  # noqa: E402
-from mmpt.features.fbank import FbankConfig, INT16_SCALE  # noqa: E402
+from mmpt.features.fbank import INT16_SCALE, FbankConfig  # noqa: E402
 from mmpt.features.fbank_dump import dump_fbank  # noqa: E402
 from mmpt.features.video_dump import dump_video  # noqa: E402
 

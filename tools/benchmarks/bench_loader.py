@@ -169,8 +169,9 @@ def main() -> None:
           "| old clips/s/core | store clips/s/core (worker only) | store clips/s/core (+ augmentation on CPU) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['clip']} | {r['source']} | {r['frames']} | {r['old_bytes'] / 1e6:.1f} | {r['new_bytes'] / 1e3:.0f} "
-              f"| {r['old_bytes'] / r['new_bytes']:.0f}x | {r['old_gb_per_hour']:.2f} | {r['new_gb_per_hour']:.3f} "
+        print(f"| {r['clip']} | {r['source']} | {r['frames']} | {r['old_bytes'] / 1e6:.1f} "
+              f"| {r['new_bytes'] / 1e3:.0f} | {r['old_bytes'] / r['new_bytes']:.0f}x | {r['old_gb_per_hour']:.2f} "
+              f"| {r['new_gb_per_hour']:.3f} "
               f"| {r['old_cps']:.1f} | {r['new_worker_cps']:.1f} | {r['new_cps']:.1f} |")
     syn = [r for r in rows if r["clip"].startswith("synthetic")] or rows
     med = {k: statistics.median(r[k] for r in syn) for k in ("old_cps", "new_worker_cps", "new_cps")}

@@ -39,6 +39,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 import torch  # noqa: E402
+
 from mmpt.tasks.av_pretrain import AVPretrainTask  # noqa: E402
 
 METHODS = ("mae", "clr", "mae_clr")
@@ -177,7 +178,8 @@ def main() -> None:
     parser.add_argument("--clip_size", default=None, help="HxW of the source clips (cpu: 96x128, paper: 256x340)")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--peak_tflops", type=float, default=None,
-                        help="the device's peak TFLOP/s for the MFU column (default with --amp: known CUDA devices' bf16 peak)")
+                        help="the device's peak TFLOP/s for the MFU column "
+                             "(default with --amp: known CUDA devices' bf16 peak)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     torch.set_num_threads(args.threads)

@@ -43,10 +43,11 @@ LANGUAGES = ("Chinese", "Korean", "English", "German")
 # The 31 (action, object, location) intents of the real dataset.
 INTENTS: Tuple[Tuple[str, str, str], ...] = (
     tuple(("change language", lang, "none") for lang in ("none",) + LANGUAGES)
-    + tuple((a, o, l) for a in ("activate", "deactivate")
-            for o, l in [("lamp", "none"), ("music", "none"), ("lights", "none")] + [("lights", x) for x in LOCATIONS])
-    + tuple((a, o, l) for a in ("increase", "decrease")
-            for o, l in [("volume", "none"), ("heat", "none")] + [("heat", x) for x in LOCATIONS])
+    + tuple((a, o, loc) for a in ("activate", "deactivate")
+            for o, loc in [("lamp", "none"), ("music", "none"), ("lights", "none")]
+            + [("lights", x) for x in LOCATIONS])
+    + tuple((a, o, loc) for a in ("increase", "decrease")
+            for o, loc in [("volume", "none"), ("heat", "none")] + [("heat", x) for x in LOCATIONS])
     + tuple(("bring", o, "none") for o in ("newspaper", "juice", "socks", "shoes"))
 )
 _BRING_NP = {"newspaper": ("the newspaper", "my newspaper"), "juice": ("some juice", "juice", "the juice"),
