@@ -128,7 +128,7 @@ Options:
   --inference_configs  decoding configs, space separated (default: "${inference_configs}")
   --inference_model model file of the experiment to decode with (default: ${inference_model})
   --inference_args  more options of python -m mmpt.bin.decode (default: "${inference_args}")
-  --pack_recompute_bn  true: re-estimate the packed encoder's batch-norm statistics on up to
+  --pack_recompute_bn  true: re-estimate a trained (not frozen) encoder's batch-norm statistics on up to
                     --pack_bn_utts training utterances (default: ${pack_recompute_bn}, ${pack_bn_utts})
 EOF
 )
@@ -391,7 +391,9 @@ elif [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
     require_file "${asr_exp}/config.yaml" "run stage 6 first"
     model_file=$(pick_model "${asr_exp}" "${inference_model}")
     pack_opts=()
-    if [ "${pack_recompute_bn}" = true ]; then
+    if [ "${pack_recompute_bn}" = true ] && [ "${freeze_encoder}" = true ]; then
+        log "Stage 9: the encoder was frozen: its batch-norm statistics stay those of ${pretrained_encoder:-its init}"
+    elif [ "${pack_recompute_bn}" = true ]; then
         require_file "${feats_dir}/${train_set}/feats.scp" "run stage 2 first (or --pack_recompute_bn false)"
         pack_opts+=(--recompute_bn_stats "${feats_dir}/${train_set}/feats.scp" --bn_utts "${pack_bn_utts}")
     fi
