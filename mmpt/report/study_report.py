@@ -22,7 +22,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from mmpt.report.significance import Comparison, compare, holm, mean_errors, pair_by_utterance, verdict
-from mmpt.study.grid import Arm, ComparisonSpec, StudyGrid
+from mmpt.study.grid import ComparisonSpec, StudyGrid
 
 UttErrors = Dict[str, Tuple[float, float]]  # "<set>/<utt>" -> (errors, reference units)
 SETS = ("test_clean", "test_other")
@@ -106,8 +106,8 @@ def _p(x: float) -> str:
 
 def table1(grid: StudyGrid, sd: StudyData, label_set: str, head: str) -> List[str]:
     """WER / CER (mean +- sd over seeds) of every arm, and its relative improvement over no pre-training."""
-    lines = [f"| arm | seeds | WER test-clean | WER test-other | CER test-clean | CER test-other | "
-             f"rel. impr. vs no pre-training (clean / other) |", "|---|---|---|---|---|---|---|"]
+    lines = ["| arm | seeds | WER test-clean | WER test-other | CER test-clean | CER test-other | "
+             "rel. impr. vs no pre-training (clean / other) |", "|---|---|---|---|---|---|---|"]
     base = {s: sd.words.get((s, label_set, "last", "scratch")) for s in sd.seeds}
     for arm in grid.arms():
         if head != "last" and arm.kind == "scratch":
@@ -170,9 +170,10 @@ def comparison_rows(grid: StudyGrid, sd: StudyData, specs: Sequence[ComparisonSp
 # ---------------------------------------------------------------------------------------------- ST check
 def st_check(grid: StudyGrid, exp_root: Path, seeds: Sequence[int]) -> List[str]:
     """Dev BLEU of every mid-training against always emitting the most frequent training translation."""
-    from mmpt.scoring.bleu import score_bleu
-    from mmpt.data.datadir import read_kv
     import json
+
+    from mmpt.data.datadir import read_kv
+    from mmpt.scoring.bleu import score_bleu
 
     lines = ["| seed | mid-training | dev BLEU | dev chrF | most-frequent-sentence BLEU |", "|---|---|---|---|---|"]
     for seed in seeds:
@@ -351,10 +352,10 @@ def write_report(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], out: Pat
             what = f"{label_set} labelled subset, {'last-layer' if head == 'last' else 'weighted-sum'} head"
             md += ["", f"## Table 1: {what}", "", "Mean ± sd over seeds (%), greedy CTC.", ""]
             md += table1(grid, sd, label_set, head)
-            md += ["", f"Per seed (WER test-clean / test-other, %):", ""]
+            md += ["", "Per seed (WER test-clean / test-other, %):", ""]
             md += seed_table(grid, sd, label_set, head)
             if (label_set, head) != (l0, "last"):
-                md += ["", f"Comparisons on this setting (secondary, unadjusted):", ""]
+                md += ["", "Comparisons on this setting (secondary, unadjusted):", ""]
                 md += comparison_rows(grid, sd, specs, label_set, head, "", False, n_resamples)[0]
     for prefix, name in (("test_clean/", "test-clean"), ("test_other/", "test-other")):
         md += ["", f"## Primary comparisons on {name} alone (secondary, unadjusted)", ""]
