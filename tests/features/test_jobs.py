@@ -38,7 +38,8 @@ def test_local_processes_single_threaded_and_resumable(tmp_path: Path):
     results = run_jobs(_jobs(tmp_path, 2), tmp_path, "t", progress=False)
     assert [r["value"] for r in results] == [1, 2]
     assert all(r["threads"] == 1 for r in results)
-    assert len({r["pid"] for r in results} | {os.getpid()}) == 3  # one process per job
+    # in worker processes (a pool of two: under load one worker may take both jobs)
+    assert all(r["pid"] != os.getpid() for r in results)
     assert (tmp_path / "log" / "t.1.done").is_file() and (tmp_path / "log" / "t.2.log").is_file()
     assert "done in" in (tmp_path / "log" / "t.2.log").read_text()
     assert _calls(tmp_path) == [1, 2]
