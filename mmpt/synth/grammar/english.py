@@ -62,8 +62,7 @@ class English:
     def place(self, pl: Place) -> List[str]:
         if pl.np is None:
             return pl.home("en")
-        prep = pl.preposition("en")
-        return [prep] + self.np(pl.np)
+        return [pl.preposition("en")] + self.np(pl.np)
 
     def pred(self, p: Pred) -> List[str]:
         if p.kind == "adj":
