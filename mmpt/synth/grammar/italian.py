@@ -65,7 +65,7 @@ def _it_gender(np: NP) -> str:
     h = np.head
     if isinstance(h, Noun):
         return h.it_g
-    if isinstance(h, (Name,)):
+    if isinstance(h, Name):
         return h.gender
     if isinstance(h, Pronoun):
         return h.it_g
