@@ -6,19 +6,15 @@ import math
 import numpy as np
 
 from mmpt.synth import raster
-from mmpt.synth.scenes.base import Scene, register
+from mmpt.synth.scenes.base import Scene
 from mmpt.synth.scenes.palette import bright_colour, distinct_colour, grating_texture, random_colour, shade
 from mmpt.synth.scenes.sounds import add_grain, band_noise, decay_envelope, struck_modes
 
 
-@register
-class BouncingBall(Scene):
+class BouncingBall(Scene, label="bouncing ball"):
     """A ball bouncing on the floor; a thud at each contact, louder for faster impacts."""
 
-    label = "bouncing ball"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         self.r = rng.uniform(0.045, 0.08) * s
         self.floor = rng.uniform(0.78, 0.9) * s
         self.g = rng.uniform(2.0, 3.5) * s
@@ -92,14 +88,10 @@ class BouncingBall(Scene):
         return out
 
 
-@register
-class PlayingPingPong(Scene):
+class PlayingPingPong(Scene, label="playing ping pong"):
     """A table-tennis rally seen from the side: a click for each paddle hit and each table bounce."""
 
-    label = "playing ping pong"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         self.table_y = rng.uniform(0.6, 0.7) * s
         self.x_left, self.x_right = 0.1 * s, 0.9 * s
         self.r = max(0.018 * s, 1.5)

@@ -3,7 +3,7 @@ and the constructors by label."""
 from __future__ import annotations
 
 import math
-from typing import ClassVar, Optional
+from typing import Any, ClassVar, Optional
 
 import numpy as np
 
@@ -14,15 +14,25 @@ from mmpt.synth.scenes.sounds import band_noise
 
 _CHUNK_PIXELS = 300_000  # frames x H x W drawn at once
 
+#: scene class by label; a subclass declared with ``class X(Scene, label="..."):`` is added to it
+REGISTRY: dict[str, type[Scene]] = {}
+
 
 class Scene:
     """One clip of one class. Subclasses sample their parameters in :meth:`setup`, paint the static
     picture in :meth:`background`, the moving things at times ``t`` in :meth:`draw`, and make the sound
     in :meth:`sound`. Only :meth:`setup`, :meth:`background` and :meth:`sound` may use ``rng`` (in
     that order, then :meth:`render` draws the loudness), so the picture does not depend on how frames
-    are chunked."""
+    are chunked. A subclass names its class label in its header, ``class X(Scene, label="...")``, which
+    registers it for :func:`make_scene`."""
 
     label: ClassVar[str] = ""
+
+    def __init_subclass__(cls, label: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if label:
+            cls.label = label
+            REGISTRY[label] = cls
 
     def __init__(self, rng: np.random.Generator, duration: float, size: int, fps: float, sr: int):
         self.rng = rng
@@ -33,11 +43,12 @@ class Scene:
         self.sr = int(sr)
         self.n_samples = int(round(duration * sr))
         self.ys, self.xs = pixel_grid(size, size)
-        self.setup()
+        self.setup(rng, self.s)
         self.static = np.ascontiguousarray(self.background(), dtype=np.float32)
 
     # to override -----------------------------------------------------------------------------------
-    def setup(self) -> None:
+    def setup(self, rng: np.random.Generator, s: float) -> None:
+        """Draw the clip's parameters from ``rng`` (``s``: the frame size in pixels, as a float)."""
         raise NotImplementedError
 
     def background(self) -> np.ndarray:
@@ -96,16 +107,6 @@ class Scene:
         g = gradient(self.ys, self.xs, far, near, y, self.s) * grating_texture(
             self.rng, self.ys, self.xs, texture)
         return np.where((self.ys >= y)[..., None], g, img).astype(np.float32)
-
-
-#: scene class by label, filled by :func:`register` when the class modules are imported
-REGISTRY: dict[str, type[Scene]] = {}
-
-
-def register(cls: type[Scene]) -> type[Scene]:
-    """Class decorator: make ``cls`` available under its ``label``."""
-    REGISTRY[cls.label] = cls
-    return cls
 
 
 def hit_profile(t: np.ndarray, hits: np.ndarray, rise: float) -> np.ndarray:

@@ -6,19 +6,15 @@ import math
 import numpy as np
 
 from mmpt.synth import raster
-from mmpt.synth.scenes.base import Scene, hit_profile, register
+from mmpt.synth.scenes.base import Scene, hit_profile
 from mmpt.synth.scenes.palette import bright_colour, distinct_colour, grating_texture, random_colour, shade
 from mmpt.synth.scenes.sounds import add_grain, band_noise, decay_envelope, struck_modes
 
 
-@register
-class PlayingDrums(Scene):
+class PlayingDrums(Scene, label="playing drums"):
     """A drum and a cymbal played with two sticks to a random rhythm; each touch is a hit."""
 
-    label = "playing drums"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         step = 30.0 / rng.uniform(80, 150)  # eighth notes
         t0 = rng.uniform(0.1, 0.6)
         grid = t0 + step * np.arange(int((self.duration + 1) / step) + 1)
@@ -104,14 +100,10 @@ class PlayingDrums(Scene):
         return out
 
 
-@register
-class Clapping(Scene):
+class Clapping(Scene, label="clapping"):
     """Two hands clapping in bursts; a clap sound each time they meet."""
 
-    label = "clapping"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         claps = []
         t = rng.uniform(0.2, 1.0)
         while t < self.duration + 1:
@@ -167,14 +159,10 @@ class Clapping(Scene):
         return out
 
 
-@register
-class RingingBell(Scene):
+class RingingBell(Scene, label="ringing bell"):
     """A swinging bell; the clapper strikes it at both ends of the swing."""
 
-    label = "ringing bell"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         self.f_swing = rng.uniform(0.5, 0.9)
         self.theta_max = rng.uniform(0.3, 0.5)
         self.phi = rng.uniform(0, 2 * np.pi)

@@ -6,19 +6,15 @@ import math
 import numpy as np
 
 from mmpt.synth import raster
-from mmpt.synth.scenes.base import Scene, register
+from mmpt.synth.scenes.base import Scene
 from mmpt.synth.scenes.palette import bright_colour, distinct_colour, grating_texture, random_colour, shade
 from mmpt.synth.scenes.sounds import add_grain, band_noise, decay_envelope, smooth_noise, struck_modes
 
 
-@register
-class HammeringNail(Scene):
+class HammeringNail(Scene, label="hammering nail"):
     """A hammer driving nails into a plank: a metallic clank at each strike, the nail sinks."""
 
-    label = "hammering nail"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         gaps = rng.uniform(0.45, 1.0, size=int(self.duration / 0.45) + 3)
         self.hits = rng.uniform(0.3, 0.8) + np.concatenate([[0.0], np.cumsum(gaps)])
         self.per_nail = int(rng.integers(4, 8))
@@ -93,14 +89,10 @@ class HammeringNail(Scene):
         return out
 
 
-@register
-class SawingWood(Scene):
+class SawingWood(Scene, label="sawing wood"):
     """A hand saw cutting a plank; the rasp follows the saw's speed, louder on the push stroke."""
 
-    label = "sawing wood"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         tg = self.fine_grid()
         f = rng.uniform(0.8, 1.8) * (1 + 0.25 * smooth_noise(rng, tg, 0.05, 0.2))
         self.t_grid = tg

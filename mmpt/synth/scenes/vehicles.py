@@ -4,19 +4,15 @@ from __future__ import annotations
 import numpy as np
 
 from mmpt.synth import raster
-from mmpt.synth.scenes.base import Scene, register
+from mmpt.synth.scenes.base import Scene
 from mmpt.synth.scenes.palette import bright_colour, distinct_colour, random_colour
 from mmpt.synth.scenes.sounds import band_noise, oscillator, smooth_noise
 
 
-@register
-class PoliceSiren(Scene):
+class PoliceSiren(Scene, label="police siren"):
     """A police car at night with a rotating beacon; the siren's pitch follows the beam's angle."""
 
-    label = "police siren"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         self.f_rot = rng.uniform(0.5, 1.5) * rng.choice([-1, 1])
         self.phi0 = rng.uniform(0, 2 * np.pi)
         self.f_lo = rng.uniform(550, 750)
@@ -86,14 +82,10 @@ class PoliceSiren(Scene):
         return tone + rumble
 
 
-@register
-class DrivingCar(Scene):
+class DrivingCar(Scene, label="driving car"):
     """A car driving past, speeding up and slowing down; the engine's pitch follows its speed."""
 
-    label = "driving car"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         self.road = rng.uniform(0.7, 0.85) * s
         self.length = rng.uniform(0.3, 0.45) * s
         self.v_mean = rng.uniform(0.3, 0.6) * s

@@ -6,19 +6,15 @@ import math
 import numpy as np
 
 from mmpt.synth import raster
-from mmpt.synth.scenes.base import Scene, register
+from mmpt.synth.scenes.base import Scene
 from mmpt.synth.scenes.palette import bright_colour, distinct_colour, grating_texture, random_colour
 from mmpt.synth.scenes.sounds import add_grain, band_noise, decay_envelope, struck_modes
 
 
-@register
-class RainFalling(Scene):
+class RainFalling(Scene, label="rain falling"):
     """Rain whose density drifts; each drop clicks when it lands, under a hiss that follows the density."""
 
-    label = "rain falling"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         self.rate_max = rng.uniform(60, 200)
         self.f_rate = rng.uniform(0.08, 0.25)
         self.ph_rate = rng.uniform(0, 2 * np.pi)
@@ -108,14 +104,10 @@ class RainFalling(Scene):
         return out
 
 
-@register
-class PouringWater(Scene):
+class PouringWater(Scene, label="pouring water"):
     """Water poured into a glass in several pours; the gurgle rises in pitch as the glass fills."""
 
-    label = "pouring water"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         tg = self.fine_grid()
         q = np.zeros(len(tg))
         t, pouring = rng.uniform(0.2, 1.0), True

@@ -4,19 +4,15 @@ from __future__ import annotations
 import numpy as np
 
 from mmpt.synth import raster
-from mmpt.synth.scenes.base import Scene, register
+from mmpt.synth.scenes.base import Scene
 from mmpt.synth.scenes.palette import random_colour
 from mmpt.synth.scenes.sounds import band_noise
 
 
-@register
-class FlappingWings(Scene):
+class FlappingWings(Scene, label="flapping wings"):
     """A bird flying across the sky, flapping and gliding; a whoosh on every downstroke."""
 
-    label = "flapping wings"
-
-    def setup(self) -> None:
-        rng, s = self.rng, self.s
+    def setup(self, rng: np.random.Generator, s: float) -> None:
         tg = self.fine_grid()
         on = np.zeros(len(tg))
         t, flapping = 0.0, True
