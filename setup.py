@@ -77,7 +77,8 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10",
     packages=find_packages(include=["mmpt", "mmpt.*"]),
-    package_data={"mmpt": ["conf/*.yaml", "**/*.yaml"]},
+    # data files read through importlib.resources: the configs and the lexicon tables of the embedded corpus
+    package_data={"mmpt": ["conf/*.yaml", "**/*.yaml", "synth/lexicon_data/*.txt"]},
     install_requires=install_requires,
     cmdclass={"build_py": BuildPyWithPth, "develop": DevelopWithPth},
     extras_require=extras_require,

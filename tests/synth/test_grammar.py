@@ -28,7 +28,7 @@ from mmpt.synth.grammar import (
     render_np,
     reordering_share,
 )
-from mmpt.synth.lexicon import LEXICON, LexiconError, load_lexicon, number_word
+from mmpt.synth.lexicon import LEXICON, number_word
 
 L = LEXICON
 P = L.pronouns
@@ -563,15 +563,3 @@ def test_normalize_en():
 def test_normalized_sample_is_librispeech_like(sample):
     for s in sample[:500]:
         assert re.fullmatch(r"[A-Z]+(?:'[A-Z]+)?(?: [A-Z]+(?:'[A-Z]+)?)*", s.en_norm), s.en_norm
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Lexicon tables
-# ---------------------------------------------------------------------------------------------------------
-def test_malformed_lexicon_line_is_reported(monkeypatch):
-    monkeypatch.setattr(lexmod, "_NOUNS", "car, cars | n Auto, Autos | f macchina, macchine | de auto, auto's\n")
-    with pytest.raises(LexiconError, match="noun table line 1"):
-        load_lexicon()
-    monkeypatch.setattr(lexmod, "_NOUNS", "car, cars | x Auto, Autos | f macchina, macchine | de auto, auto's | t\n")
-    with pytest.raises(LexiconError, match="bad gender"):
-        load_lexicon()

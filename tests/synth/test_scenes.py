@@ -173,3 +173,25 @@ def test_rain_sound_follows_drop_density(seed):
     rms = np.sqrt((audio[:n * hop].reshape(n, hop) ** 2).mean(axis=1))
     r = np.corrcoef(drops[:n], rms)[0, 1]
     assert r > 0.7, r
+
+
+def test_scene_package_layout():
+    """The scenes package: small modules importing each other without cycles, every class registered by
+    its header under its label."""
+    import ast
+    import graphlib
+    from pathlib import Path
+
+    import mmpt.synth.scenes as scenes
+    from mmpt.synth.scenes.base import REGISTRY, Scene
+
+    graph = {}
+    for path in Path(scenes.__file__).parent.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert len(text.splitlines()) < 600, path.name
+        imports = [node.module or "" for node in ast.walk(ast.parse(text)) if isinstance(node, ast.ImportFrom)]
+        graph[path.stem] = {m.rsplit(".", 1)[-1] for m in imports if m.startswith("mmpt.synth.scenes.")}
+    list(graphlib.TopologicalSorter(graph).static_order())  # raises CycleError on a cycle
+    assert SCENE_CLASSES == sorted(REGISTRY) and len(SCENE_CLASSES) == 12
+    assert all(issubclass(cls, Scene) and cls.label == label for label, cls in REGISTRY.items())
+    assert all(getattr(scenes, name) is not None for name in scenes.__all__)

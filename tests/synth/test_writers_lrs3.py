@@ -88,7 +88,7 @@ def test_clip_format(lrs3_data: Path):
 def test_lips_follow_the_audio(lrs3_data: Path):
     """The mouth opening measured on the decoded frames correlates with the decoded audio's energy, and
     much less so when the two are shifted by 8 frames (0.32 s)."""
-    from mmpt.synth.face import frame_rms
+    from mmpt.synth.face_animation import frame_rms
     from mmpt.synth.writers.lrs3 import lrs3_appearance
 
     r0, shifted = [], []

@@ -74,7 +74,7 @@ def test_voices_languages_and_noise(vox2_tiny: Path):
 
 
 def test_clip_format_and_lip_sync(vox2_data: Path):
-    from mmpt.synth.face import frame_rms
+    from mmpt.synth.face_animation import frame_rms
     from mmpt.synth.writers.voxceleb2 import voxceleb2_appearance
 
     d = DataDir.load(vox2_data / "dev")

@@ -74,8 +74,9 @@ def render_talking_clip(path: Path, wav: np.ndarray, phones: Iterable[Any], appe
     """Animate ``appearance`` on the speech ``wav`` [N] (16 kHz, padded with :func:`pad_to_frames`) and
     write the mp4 (H.264 + AAC mono 16 kHz) at ``path`` with ``audio`` [N] (default: ``wav``; e.g. the
     speech plus background noise, while the lips follow the clean speech). Returns the
-    :class:`~mmpt.synth.face.FaceTrack` that was drawn (mouth opening per frame, ...)."""
-    from mmpt.synth.face import draw_face, face_track
+    :class:`~mmpt.synth.face_animation.FaceTrack` that was drawn (mouth opening per frame, ...)."""
+    from mmpt.synth.face import draw_face
+    from mmpt.synth.face_animation import face_track
     from mmpt.synth.mux import write_av_mp4
 
     track = face_track(wav, SR, list(phones), fps=fps, rng=rng)
