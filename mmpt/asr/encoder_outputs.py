@@ -23,8 +23,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmpt.asr.pretrained import PretrainedEncoder
 from mmpt.data.errors import DataError
+from mmpt.pack.read import PretrainedEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ LAYERS = ("last", "all")
 
 def pack_fingerprint(p: PretrainedEncoder) -> str:
     """16 hex digits identifying what the encoder computes: its weights, statistics and configuration."""
-    from mmpt.asr.pack import sha256_file
+    from mmpt.pack.write import sha256_file
 
     conf = {k: v for k, v in p.normalize_conf.items() if k != "stats_file"}
     blob = json.dumps({

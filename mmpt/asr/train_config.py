@@ -28,8 +28,9 @@ from typing import Any, Dict, List, Optional, Union
 
 import yaml
 
-from mmpt.asr.pretrained import PretrainedEncoder, load_config
 from mmpt.data.errors import DataError
+from mmpt.pack.load import load_config
+from mmpt.pack.read import PretrainedEncoder
 
 logger = logging.getLogger(__name__)
 

@@ -85,8 +85,8 @@ class Transcriber:
         if not meta_file.is_file():
             return None, ""
         from mmpt.asr.encoder_outputs import FrozenEncoder, pack_fingerprint
-        from mmpt.asr.pretrained import load_pretrained
         from mmpt.features.encoded_dump import read_meta
+        from mmpt.pack.read import load_pretrained
 
         meta = read_meta(config.parent)
         pack = load_pretrained(meta["pretrained_encoder"])

@@ -41,10 +41,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = get_parser().parse_args(argv)
 
     def run() -> int:
-        from mmpt.asr.pretrained import load_pretrained
         from mmpt.asr.train_config import fbank_differences
         from mmpt.data.errors import DataError
         from mmpt.features.encoded_dump import dump_encoded, encoded_meta, encoded_root, write_meta
+        from mmpt.pack.read import load_pretrained
 
         meta = encoded_meta(args.pretrained_encoder, args.layers)
         root = encoded_root(meta, args.out_root)

@@ -46,9 +46,9 @@ def encoded_job(
     from espnet.nets.pytorch_backend.transformer.subsampling import TooShortUttError
 
     from mmpt.asr.encoder_outputs import FrozenEncoder
-    from mmpt.asr.pretrained import load_pretrained
     from mmpt.data.datadir import DataDir
     from mmpt.features.ark import ArkWriter, read_mat
+    from mmpt.pack.read import load_pretrained
 
     encoder = FrozenEncoder.from_pretrained(load_pretrained(pack))
     part = DataDir.load(part_dir)
@@ -102,7 +102,7 @@ def encoded_meta(pack: PathLike, layers: str) -> Dict[str, Any]:
     """What the dump of ``pack`` with ``layers`` holds: ``{pretrained_encoder, fingerprint, layers,
     num_layers (L), dim (D), input_size (L * D), encoder}``; builds the encoder to know L and D."""
     from mmpt.asr.encoder_outputs import LAYERS, FrozenEncoder, pack_fingerprint
-    from mmpt.asr.pretrained import load_pretrained
+    from mmpt.pack.read import load_pretrained
 
     if layers not in LAYERS:
         raise DataError("--layers", f"expected one of {', '.join(LAYERS)}, got {layers!r}")
@@ -177,7 +177,7 @@ def dump_encoded(
         utterance left; JobFailedError when a job crashed (see its log).
     """
     from mmpt.asr.encoder_outputs import LAYERS, pack_fingerprint
-    from mmpt.asr.pretrained import load_pretrained
+    from mmpt.pack.read import load_pretrained
 
     if layers not in LAYERS:
         raise DataError("layers", f"expected one of {', '.join(LAYERS)}, got {layers!r}")

@@ -15,7 +15,7 @@ Each shim is installed only where the stack needs it, and says so in the log:
   :func:`mmpt.pack.load.load_trusted_checkpoint`: still ``weights_only=True``, with exactly the extra
   types s3prl's runner stores allowed (``argparse.Namespace``). Any path can be given to ``-e``, so a
   file holding other pickled objects is refused (:class:`~mmpt.pack.load.ModelFileError`), never
-  unpickled. The upstream checkpoint goes through :mod:`mmpt.superb.checkpoint` (plain state dicts).
+  unpickled. The upstream checkpoint goes through :mod:`mmpt.pack.encoder` (plain state dicts).
 * the PyPI s3prl lacks the ``s3prl.downstream.ctc.corpus`` package that PR's ``ctc`` downstream imports.
   -> :mod:`mmpt.superb.libriphone` registered as ``s3prl.downstream.ctc.corpus.libriphone``.
 * KS's expert imports ``catalyst.data.sampler.DistributedSamplerWrapper``; the catalyst pip installs today

@@ -56,7 +56,7 @@ from torch.nn.utils.rnn import pad_sequence
 
 from mmpt.data.errors import AudioReadError
 from mmpt.features.fbank import FbankConfig, compute_fbank
-from mmpt.superb.checkpoint import EncoderCheckpoint, load_encoder_checkpoint
+from mmpt.pack.encoder import EncoderCheckpoint, load_encoder_checkpoint
 from mmpt.superb.hubconf import resolve_checkpoint
 
 logger = logging.getLogger(__name__)

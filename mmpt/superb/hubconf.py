@@ -29,7 +29,7 @@ def resolve_checkpoint(ckpt: PathLike) -> Path:
 
     path = Path(ckpt)
     if path.is_dir():
-        from mmpt.asr.pretrained import find_model_file
+        from mmpt.pack.layout import find_model_file
 
         return find_model_file(path)
     if not path.exists():

@@ -14,10 +14,10 @@ import pytest
 import torch
 import yaml
 
-from mmpt.asr.pretrained import load_pretrained
 from mmpt.asr.train_config import make_cached_train_config, make_train_config
 from mmpt.features.ark import load_scp
 from mmpt.features.encoded_dump import dump_encoded, encoded_meta
+from mmpt.pack.read import load_pretrained
 from tests.asr.frozen_pack import make_pack, write_fbank_dump
 
 REPO = Path(__file__).resolve().parents[2]

@@ -171,7 +171,7 @@ def _superb_evaluate(exps, evil, capsys, caplog):
 
 
 def _upstream(exps, evil, capsys):
-    from mmpt.superb.checkpoint import CheckpointError
+    from mmpt.pack.encoder import CheckpointError
     from mmpt.superb.hubconf import mmpt_upstream
 
     (evil.parent / "config.yaml").write_text((exps["asr"] / "config.yaml").read_text())

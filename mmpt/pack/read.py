@@ -1,12 +1,4 @@
-"""Pre-trained encoder packs: what every stage hands to the next one (pre-training -> ST -> ASR).
-
-A *pack* is a directory::
-
-    model.pth         state dict of the whole trained model; the encoder is under ``encoder.``
-    config.yaml       its training config: ``encoder``, ``encoder_conf``, ``input_size``, ``normalize``,
-                      ``normalize_conf.stats_file`` (absolute path of the packed feats_stats.npz), ...
-    feats_stats.npz   the global MVN statistics the encoder was trained with
-    fbank.yaml        the Kaldi fbank options of its features
+"""Read a pack (:mod:`mmpt.pack.layout`) or any espnet2 experiment as a pre-trained encoder.
 
 ``load_pretrained(path)`` reads a pack, and equally any espnet2 experiment directory (ASR, ST or mmpt
 pre-training: ``config.yaml`` beside ``*.pth``), a ``.pth`` file beside its ``config.yaml``, or the
@@ -21,26 +13,12 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from mmpt.data.errors import DataError
-from mmpt.pack.load import PACK_STATS, load_config, load_into, resolve_stats_file  # noqa: F401  (re-exported)
-from mmpt.pack.load import load_state_dict as _load_state_dict
+from mmpt.pack.layout import ENCODER_PREFIX, PACK_CONFIG, PACK_FBANK, PACK_STATS, find_model_file, resolve_stats_file
+from mmpt.pack.load import load_config, load_into, load_state_dict
 
 logger = logging.getLogger(__name__)
 
 PathLike = Union[str, Path]
-PACK_MODEL = "model.pth"
-PACK_CONFIG = "config.yaml"
-PACK_FBANK = "fbank.yaml"
-# Model files of an espnet2 experiment directory, most preferred first ("N epoch.pth" files come last,
-# highest epoch first). checkpoint.pth is a training state (model + optimizers), not a model file.
-MODEL_PREFERENCE = (
-    PACK_MODEL,
-    "valid.acc.ave.pth",
-    "valid.acc.best.pth",
-    "valid.loss.ave.pth",
-    "valid.loss.best.pth",
-    "latest.pth",
-)
-ENCODER_PREFIX = "encoder."
 
 
 @dataclass
@@ -76,53 +54,16 @@ class PretrainedEncoder:
     def build_encoder(self) -> Any:
         """The encoder of the config (``encoder``, ``encoder_conf``, ``input_size``) with the model file's
         ``encoder.*`` weights, loaded strictly. Raises ModelFileError when they do not fit."""
+        from mmpt.pack.encoder import build_config_encoder  # torch and espnet2: only when an encoder is built
+
         encoder = build_config_encoder(self.config, self.config_path)
         load_into(encoder, load_state_dict(self.model_path), self.model_path, prefix=ENCODER_PREFIX,
                   what=f"the {self.encoder} encoder of {self.config_path}")
         return encoder
 
 
-def build_config_encoder(config: Dict[str, Any], config_path: PathLike) -> Any:
-    """A randomly initialised encoder of a training config (``encoder``, ``encoder_conf``, ``input_size``).
-    Raises DataError naming the config when espnet2 cannot build it."""
-    from mmpt.tasks.av_pretrain import encoder_choices
-
-    name = config.get("encoder")
-    if not name:
-        raise DataError(config_path, "no 'encoder' in this training config")
-    try:
-        cls = encoder_choices.get_class(name)
-        return cls(input_size=int(config.get("input_size") or 80), **(config.get("encoder_conf") or {}))
-    except (ValueError, TypeError) as exc:
-        raise DataError(config_path, f"cannot build encoder {name!r} from encoder_conf: {exc}") from None
-
-
 def _prefixes(state: Dict[str, Any]) -> str:
     return ", ".join(sorted({k.split(".", 1)[0] for k in state})[:10]) or "<none>"
-
-
-def load_state_dict(path: PathLike) -> Dict[str, Any]:
-    """A model state dict saved by espnet2 (``torch.save(model.state_dict())``), on the CPU, loaded safely
-    (:func:`mmpt.pack.load.load_state_dict`). Raises ModelFileError naming the file."""
-    return _load_state_dict(path)
-
-
-def find_model_file(exp_dir: PathLike) -> Path:
-    """The model file of an experiment directory (``MODEL_PREFERENCE``, then the latest ``<N>epoch.pth``)."""
-    exp_dir = Path(exp_dir)
-    for name in MODEL_PREFERENCE:
-        if (exp_dir / name).is_file():
-            return exp_dir / name
-    epochs = []
-    for p in exp_dir.glob("*epoch.pth"):
-        stem = p.name[: -len("epoch.pth")]
-        if stem.isdigit():
-            epochs.append((int(stem), p))
-    if epochs:
-        return max(epochs)[1]
-    found = sorted(p.name for p in exp_dir.glob("*.pth"))
-    raise DataError(exp_dir, "no model file: expected one of " + ", ".join(MODEL_PREFERENCE) +
-                    " or '<N>epoch.pth'" + (f" (found: {', '.join(found)})" if found else ""))
 
 
 def load_pretrained(path: PathLike) -> PretrainedEncoder:
