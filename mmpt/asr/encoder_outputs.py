@@ -69,7 +69,7 @@ class FrozenEncoder(nn.Module):
         """Build and load; DataError naming the pack's config for an unknown class or mismatched weights."""
         from espnet2.tasks.asr import encoder_choices, normalize_choices
 
-        import mmpt.asr.task  # noqa: F401  (the mmpt choices of espnet2's ASR task)
+        import mmpt.tasks.asr  # noqa: F401  (the mmpt choices of espnet2's ASR task)
 
         if p.input_size is None:
             raise DataError(p.config_path, "no input_size: the cached encoder outputs are computed from "

@@ -35,7 +35,7 @@ def _base() -> dict:
 
 
 def _build(cfg: dict, tmp: Path, name: str):
-    from mmpt.asr.task import FrozenEncoderASRTask
+    from mmpt.tasks.asr import FrozenEncoderASRTask
 
     path = tmp / f"{name}.yaml"
     path.write_text(yaml.safe_dump(cfg))

@@ -155,8 +155,8 @@ def main() -> int:
 
     from mmpt.asr.frozen import keep_frozen_in_eval
     from mmpt.asr.recognizer import Recognizer
-    from mmpt.asr.task import FrozenEncoderASRTask
     from mmpt.st.translator import Translator
+    from mmpt.tasks.asr import FrozenEncoderASRTask
 
     sub = "conf/paper" if args.scale == "paper" else "conf"
     asr_conf = load_conf(REPO / "egs2/librispeech/asr1" / sub / "train_asr_ctc_frozen.yaml")
