@@ -55,6 +55,17 @@ def find_model_file(exp_dir: PathLike) -> Path:
                     " or '<N>epoch.pth'" + (f" (found: {', '.join(found)})" if found else ""))
 
 
+def resolve_model_file(path: PathLike) -> Path:
+    """The model file that ``path`` names: itself for a file, the preferred model file of a directory (a
+    pack or an espnet2 experiment). Raises DataError when it does not exist or a directory holds none."""
+    path = Path(path)
+    if path.is_dir():
+        return find_model_file(path)
+    if not path.exists():
+        raise DataError(path, "checkpoint not found (a model .pth, a pack directory or an espnet2 exp directory)")
+    return path
+
+
 def resolve_stats_file(stats: str, config_path: PathLike) -> Optional[Path]:
     """Where ``normalize_conf.stats_file`` of ``config_path`` is: as written (absolute, or relative to the
     working directory), relative to the config's directory or any directory above it (the recipe

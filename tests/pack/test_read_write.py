@@ -10,7 +10,7 @@ import yaml
 
 from mmpt.bin import pack_encoder as pack_cli
 from mmpt.data.errors import DataError
-from mmpt.pack.layout import find_model_file
+from mmpt.pack.layout import find_model_file, resolve_model_file
 from mmpt.pack.read import load_pretrained
 from mmpt.pack.write import pack_encoder
 from tests.pack.conftest import ENCODER_CONF, encoder_state, make_exp
@@ -40,6 +40,13 @@ def test_model_file_choice(tmp_path: Path):
         find_model_file(exp)
     with pytest.raises(DataError, match="training checkpoint"):
         load_pretrained(exp / "checkpoint.pth").encoder_state_dict()
+
+
+def test_missing_checkpoint_is_named(tmp_path):
+    with pytest.raises(DataError, match="no-such"):
+        resolve_model_file(tmp_path / "no-such")
+    with pytest.raises(DataError, match="no model file"):
+        resolve_model_file(tmp_path)
 
 
 def test_bad_sources(tmp_path: Path, exp_dir: Path):
