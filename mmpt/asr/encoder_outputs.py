@@ -14,8 +14,6 @@ Each utterance is encoded alone, so no padding of a batch can reach its frames.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from typing import Any, List, Optional, Tuple
 
@@ -29,20 +27,6 @@ from mmpt.pack.read import PretrainedEncoder
 logger = logging.getLogger(__name__)
 
 LAYERS = ("last", "all")
-
-
-def pack_fingerprint(p: PretrainedEncoder) -> str:
-    """16 hex digits identifying what the encoder computes: its weights, statistics and configuration."""
-    from mmpt.pack.write import sha256_file
-
-    conf = {k: v for k, v in p.normalize_conf.items() if k != "stats_file"}
-    blob = json.dumps({
-        "model": sha256_file(p.model_path),
-        "stats": sha256_file(p.stats_file) if p.stats_file else None,
-        "encoder": p.encoder, "encoder_conf": p.encoder_conf, "input_size": p.input_size,
-        "normalize": p.normalize, "normalize_conf": conf,
-    }, sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
 def _first_tensor(output: Any) -> torch.Tensor:

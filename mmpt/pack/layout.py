@@ -13,6 +13,7 @@ An espnet2 experiment directory has ``config.yaml`` beside its model files (:dat
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Optional, Union
 
@@ -79,3 +80,12 @@ def resolve_stats_file(stats: str, config_path: PathLike) -> Optional[Path]:
         if c.is_file():
             return c.resolve()
     return None
+
+
+def sha256_file(path: PathLike) -> str:
+    """The sha256 of a file (hex): what the pack record and the recipes' fingerprints compare."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

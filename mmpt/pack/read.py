@@ -7,13 +7,23 @@ model cannot disagree with the checkpoint.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from mmpt.data.errors import DataError
-from mmpt.pack.layout import ENCODER_PREFIX, PACK_CONFIG, PACK_FBANK, PACK_STATS, find_model_file, resolve_stats_file
+from mmpt.pack.layout import (
+    ENCODER_PREFIX,
+    PACK_CONFIG,
+    PACK_FBANK,
+    PACK_STATS,
+    find_model_file,
+    resolve_stats_file,
+    sha256_file,
+)
 from mmpt.pack.load import load_config, load_into, load_state_dict
 
 logger = logging.getLogger(__name__)
@@ -129,3 +139,15 @@ def check_encoder_weights(p: PretrainedEncoder) -> List[str]:
     """The encoder parameter names of the model file, checked strictly against the encoder its config
     builds (ModelFileError naming the file, the expected and the found keys when they do not fit)."""
     return sorted(p.build_encoder().state_dict())
+
+
+def pack_fingerprint(p: PretrainedEncoder) -> str:
+    """16 hex digits identifying what the encoder computes: its weights, statistics and configuration."""
+    conf = {k: v for k, v in p.normalize_conf.items() if k != "stats_file"}
+    blob = json.dumps({
+        "model": sha256_file(p.model_path),
+        "stats": sha256_file(p.stats_file) if p.stats_file else None,
+        "encoder": p.encoder, "encoder_conf": p.encoder_conf, "input_size": p.input_size,
+        "normalize": p.normalize, "normalize_conf": conf,
+    }, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]

@@ -11,7 +11,6 @@ the seed), with the same normalisation statistics and fbank options: the "no pre
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 from pathlib import Path
@@ -29,20 +28,13 @@ from mmpt.pack.layout import (
     PACK_STATS,
     find_model_file,
     resolve_stats_file,
+    sha256_file,
 )
 from mmpt.pack.load import load_config, load_into, load_state_dict
 
 logger = logging.getLogger(__name__)
 
 PathLike = Union[str, Path]
-
-
-def sha256_file(path: PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _copy(src: Path, dst: Path) -> None:

@@ -216,7 +216,7 @@ pretrained_fingerprint() {
     [ -n "$1" ] || return 0
     python - "$1" <<'PY'
 import sys
-from mmpt.pack.write import sha256_file
+from mmpt.pack.layout import sha256_file
 from mmpt.pack.read import load_pretrained
 from mmpt.data.errors import DataError
 try:
