@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Callable, List, Optional
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from mmpt.data.errors import DataError
 from mmpt.features.jobs import BACKENDS, JobFailedError, SlurmOptions
@@ -49,6 +50,19 @@ def slurm_options(args: argparse.Namespace) -> SlurmOptions:
     )
 
 
+def job_options(args: argparse.Namespace) -> Dict[str, Any]:
+    """The ``nj``, ``backend``, ``slurm`` and ``progress`` arguments of a dump, from :func:`add_job_arguments`'
+    options."""
+    return {"nj": args.nj, "backend": args.backend, "slurm": slurm_options(args), "progress": not args.no_progress}
+
+
+def dump_summary(out_dir: Union[str, Path], result: Any, unit: str = "utterances") -> str:
+    """One line on a finished dump: ``<out>: done: 3 of 4 utterances, 1 excluded (see <out>/excluded.txt)``."""
+    state = "up to date" if result.up_to_date else "done"
+    return (f"{out_dir}: {state}: {result.num_done} of {result.num_utts} {unit}, {result.num_excluded} excluded"
+            + (f" (see {Path(out_dir) / 'excluded.txt'})" if result.num_excluded else ""))
+
+
 def run_cli(prog: str, fn: Callable[[], int]) -> int:
     """Run ``fn``; bad input or a failed job -> one line on stderr and exit status 2 (no traceback)."""
     try:
@@ -75,4 +89,5 @@ def parse_size(value: str) -> Optional[object]:
     raise argparse.ArgumentTypeError(f"expected N or HxW, got {value!r}")
 
 
-__all__: List[str] = ["add_job_arguments", "slurm_options", "run_cli", "positive_int", "parse_size"]
+__all__: List[str] = ["add_job_arguments", "dump_summary", "job_options", "slurm_options", "run_cli", "positive_int",
+                      "parse_size"]

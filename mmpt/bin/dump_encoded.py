@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from mmpt.bin._jobs_cli import add_job_arguments, run_cli, slurm_options
+from mmpt.bin._jobs_cli import add_job_arguments, dump_summary, job_options, run_cli
 
 PROG = "python -m mmpt.bin.dump_encoded"
 
@@ -61,12 +61,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         for feats_dir in args.feats_dirs:
             out = root / Path(feats_dir).name
             res = dump_encoded(args.pretrained_encoder, feats_dir, out, layers=args.layers,
-                               max_frames=args.max_frames, nj=args.nj, backend=args.backend,
-                               slurm=slurm_options(args), progress=not args.no_progress,
-                               fingerprint=meta["fingerprint"])
-            state = "up to date" if res.up_to_date else "done"
-            print(f"{out}: {state}: {res.num_done} of {res.num_utts} utterances, {res.num_excluded} excluded"
-                  + (f" (see {out / 'excluded.txt'})" if res.num_excluded else ""))
+                               max_frames=args.max_frames, fingerprint=meta["fingerprint"], **job_options(args))
+            print(dump_summary(out, res))
         return 0
 
     return run_cli(PROG, run)

@@ -15,7 +15,7 @@ import logging
 import sys
 from typing import List, Optional
 
-from mmpt.bin._jobs_cli import add_job_arguments, run_cli, slurm_options
+from mmpt.bin._jobs_cli import add_job_arguments, dump_summary, job_options, run_cli
 
 PROG = "mmpt-dump-fbank"
 
@@ -38,13 +38,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     def run() -> int:
         from mmpt.features.fbank_dump import dump_fbank
 
-        result = dump_fbank(
-            args.data_dir, args.out_dir, nj=args.nj, config=args.config, backend=args.backend,
-            slurm=slurm_options(args), progress=not args.no_progress,
-        )
-        state = "up to date" if result.up_to_date else "done"
-        print(f"{result.out_dir}: {state}: {result.num_done} of {result.num_utts} utterances, "
-              f"{result.num_excluded} excluded" + (" (see excluded.txt)" if result.num_excluded else ""))
+        result = dump_fbank(args.data_dir, args.out_dir, config=args.config, **job_options(args))
+        print(dump_summary(result.out_dir, result))
         return 0
 
     return run_cli(PROG, run)

@@ -16,7 +16,7 @@ import logging
 import sys
 from typing import List, Optional
 
-from mmpt.bin._jobs_cli import add_job_arguments, parse_size, positive_int, run_cli, slurm_options
+from mmpt.bin._jobs_cli import add_job_arguments, dump_summary, job_options, parse_size, positive_int, run_cli
 
 PROG = "mmpt-dump-video"
 
@@ -53,15 +53,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         from mmpt.features.video_dump import dump_video
 
         result = dump_video(
-            args.data_dir, args.out_dir, nj=args.nj, fps=args.fps or None, size=args.size,
+            args.data_dir, args.out_dir, fps=args.fps or None, size=args.size,
             num_frames=args.num_frames, stride=args.stride, format=args.format,
             max_seconds=args.max_seconds or None, crf=args.crf, gop_seconds=args.gop_seconds, preset=args.preset,
-            backend=args.backend,
-            slurm=slurm_options(args), progress=not args.no_progress,
+            **job_options(args),
         )
-        state = "up to date" if result.up_to_date else "done"
-        print(f"{result.out_dir}: {state}: {result.num_done} of {result.num_utts} clips, "
-              f"{result.num_excluded} excluded" + (" (see excluded.txt)" if result.num_excluded else ""))
+        print(dump_summary(result.out_dir, result, "clips"))
         return 0
 
     return run_cli(PROG, run)
