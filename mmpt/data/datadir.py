@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from mmpt.data.errors import DataDirError
+from mmpt.data.errors import DataDirError, DataError
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,25 @@ def read_kv(
     except UnicodeDecodeError as e:
         raise DataDirError(path, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
     return out
+
+
+def read_path_scp(scp_path: PathLike) -> Dict[str, str]:
+    """``key -> absolute path`` of an scp of ``key path`` lines (a relative path is relative to the scp).
+    Raises DataError naming the scp when it is missing or a line has no path."""
+    scp_path = Path(scp_path)
+    if not scp_path.is_file():
+        raise DataError(scp_path, "scp file not found")
+    paths: Dict[str, str] = {}
+    with open(scp_path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            parts = line.split(maxsplit=1)
+            if not parts:
+                continue
+            if len(parts) != 2:
+                raise DataError(scp_path, f"line {lineno}: expected '<key> <path>'")
+            path = Path(parts[1].strip())
+            paths[parts[0]] = str(path if path.is_absolute() else scp_path.parent / path)
+    return paths
 
 
 def write_kv(path: PathLike, table: Dict[str, str]) -> None:
