@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from mmpt.data.errors import DataError
 
@@ -34,6 +35,19 @@ class Exclusion:
 EXCLUDED_FILE = "excluded.txt"
 # How many exclusions of one data directory are logged one by one; all of them go to excluded.txt.
 MAX_LOGGED = 50
+
+
+class ExclusionCounts:
+    """Mixin of a result that holds ``exclusions``: how many of each category, and that as one line."""
+
+    exclusions: List[Exclusion]
+
+    def counts(self) -> Dict[str, int]:
+        return dict(Counter(e.category for e in self.exclusions))
+
+    def excluded_summary(self) -> str:
+        """``2 missing_flac, 1 unreadable_audio`` (categories in order), or ``none``."""
+        return ", ".join(f"{n} {c}" for c, n in sorted(self.counts().items())) or "none"
 
 
 def log_exclusions(name: str, exclusions: Sequence[Exclusion], out_dir: Path, max_logged: int = MAX_LOGGED) -> None:

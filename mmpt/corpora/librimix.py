@@ -34,7 +34,6 @@ import argparse
 import csv
 import logging
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -66,16 +65,13 @@ class Turn:
 
 
 @dataclass
-class SplitResult:
+class SplitResult(common.ExclusionCounts):
     split: str
     out_dir: Path
     num_mixtures: int
     num_segments: int
     num_speakers: int
     exclusions: List[Exclusion] = field(default_factory=list)
-
-    def counts(self) -> Dict[str, int]:
-        return dict(Counter(e.category for e in self.exclusions))
 
 
 def find_libri2mix(root: Path) -> Path:
@@ -229,7 +225,7 @@ def prepare(root: Path, out_root: Path, splits: Sequence[str] = tuple(SPLITS),
         if s not in SPLITS:
             raise DataError(libri2mix, f"unknown split {s!r}; choose from {', '.join(SPLITS)}")
         res = prepare_split(libri2mix, s, Path(out_root) / SPLITS[s][0], rttm_dir)
-        excl = ", ".join(f"{n} {c}" for c, n in sorted(res.counts().items())) or "none"
+        excl = res.excluded_summary()
         logger.info("%s -> %s: %d mixtures, %d segments, %d speakers; excluded: %s", s, res.out_dir,
                     res.num_mixtures, res.num_segments, res.num_speakers, excl)
         results.append(res)

@@ -30,7 +30,6 @@ import re
 import shutil
 import sys
 import tempfile
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +59,7 @@ _TRANS_RE = re.compile(r"^(\d+)-(\d+)\.trans\.txt$")
 
 
 @dataclass
-class SplitResult:
+class SplitResult(common.ExclusionCounts):
     """What :func:`prepare_split` produced for one split."""
 
     split: str
@@ -70,9 +69,6 @@ class SplitResult:
     duration: float  # seconds; 0.0 when durations were not read
     exclusions: List[Exclusion] = field(default_factory=list)
     changed: List[str] = field(default_factory=list)  # files of out_dir that were (re)written
-
-    def counts(self) -> Dict[str, int]:
-        return dict(Counter(e.category for e in self.exclusions))
 
 
 def split_dir_name(split: str) -> str:
@@ -315,7 +311,7 @@ def prepare(
         hours = ""
         if read_durations:
             hours = f", {res.duration / 3600:.2f} h" if res.duration >= 360 else f", {res.duration:.1f} s"
-        excl = ", ".join(f"{n} {c}" for c, n in sorted(res.counts().items())) or "none"
+        excl = res.excluded_summary()
         logger.info(
             "%s -> %s: %d utterances, %d speakers%s; excluded: %s (%s)",
             s, res.out_dir, res.num_utts, res.num_speakers, hours, excl, state,
