@@ -23,6 +23,7 @@ import numpy as np
 import yaml
 
 from mmpt.data.errors import DataError
+from mmpt.data.files import write_if_changed
 from mmpt.features import jobs
 from mmpt.features.dumpdir import DumpResult, DumpSpec, clean_reason, part_files, run_dump
 from mmpt.features.jobs import SlurmOptions
@@ -127,14 +128,7 @@ def encoded_root(meta: Mapping[str, Any], out_root: PathLike) -> Path:
 
 def write_meta(meta: Mapping[str, Any], root: PathLike) -> None:
     """``<root>/encoded.yaml`` (rewritten only when it changed)."""
-    path = Path(root) / META_FILE
-    text = yaml.safe_dump(dict(meta), sort_keys=False)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_if_changed(Path(root) / META_FILE, yaml.safe_dump(dict(meta), sort_keys=False))
 
 
 def read_meta(root: PathLike) -> Dict[str, Any]:
