@@ -15,15 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from mmpt.data.errors import DataError
-from mmpt.pack.layout import (
-    ENCODER_PREFIX,
-    PACK_CONFIG,
-    PACK_FBANK,
-    PACK_STATS,
-    find_model_file,
-    resolve_stats_file,
-    sha256_file,
-)
+from mmpt.pack import layout
 from mmpt.pack.load import load_config, load_into, load_state_dict
 
 logger = logging.getLogger(__name__)
@@ -55,9 +47,9 @@ class PretrainedEncoder:
     def encoder_state_dict(self) -> Dict[str, Any]:
         """The encoder's tensors (keys without the ``encoder.`` prefix)."""
         state = load_state_dict(self.model_path)
-        enc = {k[len(ENCODER_PREFIX):]: v for k, v in state.items() if k.startswith(ENCODER_PREFIX)}
+        enc = {k[len(layout.ENCODER_PREFIX):]: v for k, v in state.items() if k.startswith(layout.ENCODER_PREFIX)}
         if not enc:
-            raise DataError(self.model_path, f"no '{ENCODER_PREFIX}*' parameters in this state dict "
+            raise DataError(self.model_path, f"no '{layout.ENCODER_PREFIX}*' parameters in this state dict "
                             f"(keys start with: {_prefixes(state)})")
         return enc
 
@@ -67,7 +59,7 @@ class PretrainedEncoder:
         from mmpt.pack.encoder import build_config_encoder  # torch and espnet2: only when an encoder is built
 
         encoder = build_config_encoder(self.config, self.config_path)
-        load_into(encoder, load_state_dict(self.model_path), self.model_path, prefix=ENCODER_PREFIX,
+        load_into(encoder, load_state_dict(self.model_path), self.model_path, prefix=layout.ENCODER_PREFIX,
                   what=f"the {self.encoder} encoder of {self.config_path}")
         return encoder
 
@@ -83,19 +75,19 @@ def load_pretrained(path: PathLike) -> PretrainedEncoder:
     """
     source = Path(path)
     if source.is_dir():
-        config_path = source / PACK_CONFIG
+        config_path = source / layout.PACK_CONFIG
         if not config_path.is_file():
-            raise DataError(source, f"not a pack or espnet2 experiment directory: no {PACK_CONFIG}")
-        model_path = find_model_file(source)
+            raise DataError(source, f"not a pack or espnet2 experiment directory: no {layout.PACK_CONFIG}")
+        model_path = layout.find_model_file(source)
     elif source.is_file() and source.suffix == ".pth":
         model_path = source
-        config_path = source.parent / PACK_CONFIG
+        config_path = source.parent / layout.PACK_CONFIG
         if not config_path.is_file():
-            raise DataError(source, f"no {PACK_CONFIG} beside this model file: the encoder configuration is "
+            raise DataError(source, f"no {layout.PACK_CONFIG} beside this model file: the encoder configuration is "
                             "read from the training config of the checkpoint")
     elif source.is_file() and source.suffix in (".yaml", ".yml"):
         config_path = source
-        model_path = find_model_file(source.parent)
+        model_path = layout.find_model_file(source.parent)
     else:
         raise DataError(source, "pre-trained encoder not found (expected a pack directory, an espnet2 "
                         "experiment directory, a .pth model file or its config.yaml)")
@@ -113,13 +105,13 @@ def load_pretrained(path: PathLike) -> PretrainedEncoder:
         stats = normalize_conf.get("stats_file")
         if not stats:
             raise DataError(config_path, "normalize is global_mvn but normalize_conf.stats_file is not set")
-        stats_file = resolve_stats_file(str(stats), config_path)
+        stats_file = layout.resolve_stats_file(str(stats), config_path)
         if stats_file is None:
             raise DataError(config_path, f"normalize_conf.stats_file {stats} not found (looked at it as written, "
                             f"relative to {config_path.parent} and its recipe directory, and for "
-                            f"{PACK_STATS} beside the config)")
+                            f"{layout.PACK_STATS} beside the config)")
         normalize_conf["stats_file"] = str(stats_file)
-    fbank = config_path.parent / PACK_FBANK
+    fbank = config_path.parent / layout.PACK_FBANK
     return PretrainedEncoder(
         source=source,
         config_path=config_path.resolve(),
@@ -145,8 +137,8 @@ def pack_fingerprint(p: PretrainedEncoder) -> str:
     """16 hex digits identifying what the encoder computes: its weights, statistics and configuration."""
     conf = {k: v for k, v in p.normalize_conf.items() if k != "stats_file"}
     blob = json.dumps({
-        "model": sha256_file(p.model_path),
-        "stats": sha256_file(p.stats_file) if p.stats_file else None,
+        "model": layout.sha256_file(p.model_path),
+        "stats": layout.sha256_file(p.stats_file) if p.stats_file else None,
         "encoder": p.encoder, "encoder_conf": p.encoder_conf, "input_size": p.input_size,
         "normalize": p.normalize, "normalize_conf": conf,
     }, sort_keys=True, default=str)
