@@ -289,20 +289,17 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    try:
+    from mmpt.corpora.common import run_cli
+
+    def run(args: argparse.Namespace) -> None:
         if args.task == "ks":
             prepare_ks(args.data, args.out)
         elif args.task == "ic":
             prepare_ic(args.root, args.data, args.out)
         else:
             prepare_pr({s: getattr(args, s) for s in PR_SPLITS}, args.out, args.lang, args.nj)
-    except DataError as exc:
-        logger.error("%s", exc)
-        return 1
-    return 0
 
+    return run_cli(get_parser, run, argv)
 
 if __name__ == "__main__":
     sys.exit(main())
