@@ -131,6 +131,26 @@ def find_files(top: Path, suffix: str, ignore_case: bool = True, skip_hidden: bo
     return sorted(found)
 
 
+def present_splits(root: Path, splits: Iterable[str], known: Sequence[str], corpus: str,
+                   has_split: Callable[[str], bool], missing: Callable[[str], str], how_to_get: str,
+                   exists: str = "exists") -> List[str]:
+    """Those of ``splits`` (in order, repeats dropped) that ``has_split`` finds under ``root``. Names outside
+    ``known`` are logged as non-standard, absent splits as skipped (``missing(split)``: what is not there).
+    Raises DataError naming ``root`` when none is present (``how_to_get``: where to get the corpus and how
+    to point the recipe at it)."""
+    names = list(dict.fromkeys(splits))
+    unknown = [s for s in names if s not in known]
+    if unknown:
+        logger.warning("not a standard %s split: %s (known: %s)", corpus, " ".join(unknown), " ".join(known))
+    present = [s for s in names if has_split(s)]
+    for s in names:
+        if s not in present:
+            logger.warning("split %s is absent (no %s): skipped", s, missing(s))
+    if not present:
+        raise DataError(root, f"none of the requested splits ({' '.join(names)}) {exists}; {how_to_get}")
+    return present
+
+
 def find_corpus_root(root: Path, inner_names: Sequence[str], has_layout: Callable[[Path], bool], corpus: str) -> Path:
     """``root`` itself when ``has_layout(root)``, else the first ``root/<inner>`` that has it (the user
     pointed at the directory above the corpus), else ``root`` (the caller then reports what is missing)."""

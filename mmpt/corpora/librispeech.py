@@ -290,20 +290,11 @@ def prepare(
     utterance.
     """
     names = [normalize_split(s) for s in splits]
-    unknown = [s for s in names if s not in SPLITS]
-    if unknown:
-        logger.warning("not a standard LibriSpeech split: %s (known: %s)", " ".join(unknown), " ".join(SPLITS))
     root = find_corpus_root(Path(root), names)
-    present = [s for s in dict.fromkeys(names) if (root / s).is_dir()]
-    for s in dict.fromkeys(names):
-        if s not in present:
-            logger.warning("split %s is absent (no directory %s): skipped", s, root / s)
-    if not present:
-        raise DataError(
-            root,
-            f"none of the requested splits ({' '.join(names)}) exists; download LibriSpeech from "
-            f"{DOWNLOAD_URL} and point LIBRISPEECH (db.sh) at the directory holding LibriSpeech/",
-        )
+    present = common.present_splits(
+        root, names, SPLITS, "LibriSpeech", lambda s: (root / s).is_dir(), lambda s: f"directory {root / s}",
+        f"download LibriSpeech from {DOWNLOAD_URL} and point LIBRISPEECH (db.sh) at the directory holding "
+        "LibriSpeech/")
     results = []
     for s in present:
         res = prepare_split(root / s, Path(out_root) / split_dir_name(s), read_durations, nj, speaker)

@@ -176,18 +176,10 @@ def prepare_split(split_dir: Path, out_dir: Path, nj: int = 4) -> ClipsResult:
 def prepare(root: Path, splits: Sequence[str], out_root: Path, nj: int = 4) -> List[ClipsResult]:
     """Prepare every requested split present under ``root``; absent splits are reported and skipped.
     Raises DataError when none exists or a present split yields no clip."""
-    names = list(dict.fromkeys(splits))
-    unknown = [s for s in names if s not in SPLITS]
-    if unknown:
-        logger.warning("not a standard LRS3 split: %s (known: %s)", " ".join(unknown), " ".join(SPLITS))
-    root = find_corpus_root(Path(root), names)
-    present = [s for s in names if (root / s).is_dir()]
-    for s in names:
-        if s not in present:
-            logger.warning("split %s is absent (no directory %s): skipped", s, root / s)
-    if not present:
-        raise DataError(root, f"none of the requested splits ({' '.join(names)}) exists; get LRS3 from "
-                              f"{DOWNLOAD_URL} and point LRS3 (db.sh) at the directory holding them")
+    root = find_corpus_root(Path(root), list(dict.fromkeys(splits)))
+    present = common.present_splits(
+        root, splits, SPLITS, "LRS3", lambda s: (root / s).is_dir(), lambda s: f"directory {root / s}",
+        f"get LRS3 from {DOWNLOAD_URL} and point LRS3 (db.sh) at the directory holding them")
     results = []
     for s in present:
         res = prepare_split(root / s, Path(out_root) / s, nj=nj)
