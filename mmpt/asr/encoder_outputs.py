@@ -51,24 +51,16 @@ class FrozenEncoder(nn.Module):
     @classmethod
     def from_pretrained(cls, p: PretrainedEncoder) -> "FrozenEncoder":
         """Build and load; DataError naming the pack's config for an unknown class or mismatched weights."""
-        from espnet2.tasks.asr import encoder_choices, normalize_choices
-
-        import mmpt.tasks.asr  # noqa: F401  (the mmpt choices of espnet2's ASR task)
+        from espnet2.tasks.asr import normalize_choices
 
         if p.input_size is None:
             raise DataError(p.config_path, "no input_size: the cached encoder outputs are computed from "
                             "precomputed fbank features")
         try:
-            enc_cls = encoder_choices.get_class(p.encoder)
             norm_cls = normalize_choices.get_class(p.normalize) if p.normalize else None
         except ValueError as exc:
             raise DataError(p.config_path, str(exc)) from None
-        encoder = enc_cls(input_size=int(p.input_size), **p.encoder_conf)
-        try:
-            encoder.load_state_dict(p.encoder_state_dict(), strict=True)
-        except RuntimeError as exc:
-            raise DataError(p.model_path, f"the encoder weights do not fit the encoder of {p.config_path}: "
-                            f"{exc}") from None
+        encoder = p.build_encoder()  # strict: ModelFileError naming the file when the weights do not fit
         normalize = norm_cls(**p.normalize_conf) if norm_cls is not None else None
         return cls(encoder, normalize, int(p.input_size))
 

@@ -31,7 +31,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmpt.data.errors import DataError
 from mmpt.features.fbank import DEFAULT_CONFIG_PATH, FbankConfig
 from mmpt.pack import load as pack_load
 from mmpt.pack.layout import PACK_CONFIG, PACK_FBANK, PACK_STATS, resolve_stats_file
@@ -47,20 +46,24 @@ class CheckpointError(pack_load.ModelFileError):
     """A checkpoint or its config that cannot give an encoder."""
 
 
-def build_config_encoder(config: Mapping[str, Any], config_path: PathLike) -> Any:
-    """A randomly initialised encoder of a training config (``encoder``, ``encoder_conf``, ``input_size``).
-    Raises DataError naming the config when espnet2 cannot build it."""
-    from mmpt.tasks.av_pretrain import encoder_choices
+def build_config_encoder(config: Mapping[str, Any], config_path: PathLike, input_size: Optional[int] = None) -> Any:
+    """A randomly initialised encoder of a training config (``encoder``, ``encoder_conf``; ``input_size``
+    unless given), a class of espnet2's ASR encoder choices. Raises CheckpointError (a DataError) naming the
+    config when espnet2 cannot build it."""
+    from espnet2.tasks.asr import encoder_choices
 
     name = config.get("encoder")
     if not name:
-        raise DataError(config_path, "no 'encoder' in this training config")
+        raise CheckpointError(config_path, "no 'encoder' in this training config")
+    size = int(input_size if input_size is not None else config.get("input_size") or 80)
     try:
         cls = encoder_choices.get_class(name)
-        return cls(input_size=int(config.get("input_size") or 80), **(config.get("encoder_conf") or {}))
-    except (ValueError, TypeError) as exc:
-        raise DataError(config_path, f"cannot build encoder {name!r} from encoder_conf: {exc}") from None
-
+    except ValueError as exc:
+        raise CheckpointError(config_path, f"unknown encoder {name!r}: {exc}") from None
+    try:
+        return cls(input_size=size, **(config.get("encoder_conf") or {}))
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(config_path, f"cannot build encoder {name!r} from encoder_conf: {exc}") from None
 
 @dataclass
 class EncoderCheckpoint:
@@ -244,7 +247,7 @@ def load_encoder_checkpoint(
     Raises:
         CheckpointError naming the file and the problem.
     """
-    from espnet2.tasks.asr import encoder_choices, frontend_choices, preencoder_choices
+    from espnet2.tasks.asr import frontend_choices, preencoder_choices
 
     ckpt_path = Path(ckpt)
     config_path = Path(model_config) if model_config else ckpt_path.parent / PACK_CONFIG
@@ -310,14 +313,7 @@ def load_encoder_checkpoint(
         input_size = preencoder.output_size()
 
     name = config["encoder"]
-    try:
-        encoder_class = encoder_choices.get_class(name)
-    except ValueError as exc:
-        raise CheckpointError(config_path, f"unknown encoder {name!r}: {exc}") from None
-    try:
-        encoder = encoder_class(input_size=int(input_size), **(config.get("encoder_conf") or {}))
-    except TypeError as exc:
-        raise CheckpointError(config_path, f"cannot build encoder {name!r} from encoder_conf: {exc}") from None
+    encoder = build_config_encoder(config, config_path, int(input_size))
     _load_part(encoder, state, "encoder.", ckpt_path)
     subsampling, min_frames = _subsampling(encoder)
 
