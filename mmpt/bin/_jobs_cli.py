@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Union
@@ -75,6 +76,14 @@ def run_cli(prog: str, fn: Callable[[], int]) -> int:
         return 130
 
 
+def cli_main(prog: str, get_parser: Callable[[], argparse.ArgumentParser], run: Callable[[argparse.Namespace], int],
+             argv: Optional[List[str]] = None) -> int:
+    """The ``main()`` of an entry point: log at INFO, parse ``argv``, then ``run(args)`` under :func:`run_cli`."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = get_parser().parse_args(argv)
+    return run_cli(prog, lambda: run(args))
+
+
 def parse_size(value: str) -> Optional[object]:
     """``224`` (shorter side) or ``224x224`` / ``224,224`` (H x W)."""
     parts = value.replace("x", ",").split(",")
@@ -89,5 +98,5 @@ def parse_size(value: str) -> Optional[object]:
     raise argparse.ArgumentTypeError(f"expected N or HxW, got {value!r}")
 
 
-__all__: List[str] = ["add_job_arguments", "dump_summary", "job_options", "slurm_options", "run_cli", "positive_int",
-                      "parse_size"]
+__all__: List[str] = ["add_job_arguments", "cli_main", "dump_summary", "job_options", "slurm_options", "run_cli",
+                      "positive_int", "parse_size"]
