@@ -169,6 +169,19 @@ def split_list(items: Sequence[str]) -> List[str]:
     return [s for item in items for s in item.replace(",", " ").split()]
 
 
+def corpus_parser(module: str, description: str, root_help: str, splits: Sequence[str], *, choices: bool = False,
+                  splits_help: Optional[str] = "splits to prepare (default: all)",
+                  out_help: Optional[str] = "data directories go to <out>/<split>") -> argparse.ArgumentParser:
+    """The parser of ``python -m <module>`` with the options every corpus module has: ``--root`` (required),
+    ``--splits`` (default: all of ``splits``; only those with ``choices``) and ``--out`` (default ``data``)."""
+    p = argparse.ArgumentParser(prog=f"python -m {module}", description=description)
+    p.add_argument("--root", required=True, type=Path, help=root_help)
+    p.add_argument("--splits", nargs="+", default=list(splits), choices=list(splits) if choices else None,
+                   help=splits_help)
+    p.add_argument("--out", type=Path, default=Path("data"), help=out_help)
+    return p
+
+
 def run_cli(get_parser: Callable[[], argparse.ArgumentParser], run: Callable[[argparse.Namespace], Any],
             argv: Optional[Sequence[str]] = None) -> int:
     """The ``main()`` of a corpus module: parse ``argv``, log at INFO, ``run(args)``; a :class:`DataError`

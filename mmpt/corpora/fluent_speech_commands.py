@@ -145,12 +145,10 @@ def prepare(root: Path, out_root: Path, splits: Sequence[str] = SPLITS) -> List[
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mmpt.corpora.fluent_speech_commands",
-                                description="Parse Fluent Speech Commands into Kaldi-style data directories.")
-    p.add_argument("--root", required=True, type=Path, help=f"{DATASET_DIR}/ or the directory holding it")
-    p.add_argument("--splits", nargs="+", default=list(SPLITS), choices=SPLITS)
-    p.add_argument("--out", type=Path, default=Path("data"))
-    return p
+    return common.corpus_parser("mmpt.corpora.fluent_speech_commands",
+                                "Parse Fluent Speech Commands into Kaldi-style data directories.",
+                                f"{DATASET_DIR}/ or the directory holding it", SPLITS, choices=True, splits_help=None,
+                                out_help=None)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -233,13 +233,11 @@ def prepare(root: Path, out_root: Path, splits: Sequence[str] = tuple(SPLITS),
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mmpt.corpora.librimix",
-                                description="Parse Libri2Mix into s3prl diarization data directories.")
-    p.add_argument("--root", required=True, type=Path, help="Libri2Mix/ or the directory holding it")
-    p.add_argument("--splits", nargs="+", default=list(SPLITS), choices=list(SPLITS))
+    p = common.corpus_parser("mmpt.corpora.librimix", "Parse Libri2Mix into s3prl diarization data directories.",
+                             "Libri2Mix/ or the directory holding it", list(SPLITS), choices=True, splits_help=None,
+                             out_help=None)
     p.add_argument("--rttm_dir", type=Path, default=None,
                    help="s3prl's per-source RTTMs (used when the mixture-level RTTM is absent)")
-    p.add_argument("--out", type=Path, default=Path("data"))
     return p
 
 

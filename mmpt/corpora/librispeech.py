@@ -321,19 +321,11 @@ def prepare(
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m mmpt.corpora.librispeech",
-        description="Parse the LibriSpeech corpus layout into Kaldi-style data directories.",
-    )
-    p.add_argument("--root", required=True, type=Path, help="the LibriSpeech/ directory (holding <split>/)")
-    p.add_argument(
-        "--splits",
-        nargs="+",
-        default=list(SPLITS),
-        help="splits to prepare, as test-clean or test_clean (spaces or commas); absent ones are skipped "
-        "(default: all)",
-    )
-    p.add_argument("--out", type=Path, default=Path("data"), help="data directories go to <out>/<split>")
+    p = common.corpus_parser("mmpt.corpora.librispeech",
+                             "Parse the LibriSpeech corpus layout into Kaldi-style data directories.",
+                             "the LibriSpeech/ directory (holding <split>/)", SPLITS,
+                             splits_help="splits to prepare, as test-clean or test_clean (spaces or commas); absent "
+                             "ones are skipped (default: all)")
     p.add_argument("--speaker", choices=("reader", "chapter"), default="reader",
                    help="speaker id: the reader, or <reader>-<chapter> as in Kaldi")
     p.add_argument("--no-utt2dur", dest="utt2dur", action="store_false",

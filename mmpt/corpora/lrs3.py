@@ -189,11 +189,8 @@ def prepare(root: Path, splits: Sequence[str], out_root: Path, nj: int = 4) -> L
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mmpt.corpora.lrs3",
-                                description="Parse the LRS3 corpus layout into Kaldi-style data directories.")
-    p.add_argument("--root", required=True, type=Path, help="the LRS3 directory (holding pretrain/ trainval/ test/)")
-    p.add_argument("--splits", nargs="+", default=list(SPLITS), help="splits to prepare (default: all)")
-    p.add_argument("--out", type=Path, default=Path("data"), help="data directories go to <out>/<split>")
+    p = common.corpus_parser("mmpt.corpora.lrs3", "Parse the LRS3 corpus layout into Kaldi-style data directories.",
+                             "the LRS3 directory (holding pretrain/ trainval/ test/)", SPLITS)
     p.add_argument("--nj", type=int, default=4, help="threads probing the clips")
     return p
 

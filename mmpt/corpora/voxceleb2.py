@@ -151,11 +151,10 @@ def prepare(root: Path, splits: Sequence[str], out_root: Path, meta: Optional[Pa
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mmpt.corpora.voxceleb2",
-                                description="Parse the VoxCeleb2 corpus layout into Kaldi-style data directories.")
-    p.add_argument("--root", required=True, type=Path, help="the VoxCeleb2 directory (holding dev/ test/)")
-    p.add_argument("--splits", nargs="+", default=list(SPLITS), help="splits to prepare (default: dev test)")
-    p.add_argument("--out", type=Path, default=Path("data"), help="data directories go to <out>/<split>")
+    p = common.corpus_parser("mmpt.corpora.voxceleb2",
+                             "Parse the VoxCeleb2 corpus layout into Kaldi-style data directories.",
+                             "the VoxCeleb2 directory (holding dev/ test/)", SPLITS,
+                             splits_help="splits to prepare (default: dev test)")
     p.add_argument("--meta", type=Path, default=None,
                    help=f"identity list (default: {META_FILE} in the root or the directory above)")
     p.add_argument("--nj", type=int, default=4, help="threads probing the clips")
