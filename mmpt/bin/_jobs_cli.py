@@ -1,4 +1,5 @@
-"""Command-line options shared by the dump entry points: jobs, backend and Slurm resources."""
+"""Command-line pieces shared by the entry points: jobs, backend and Slurm resources of the dumps, the
+summary line of a dump, and the ``main()`` of a plain or a sub-command entry point."""
 from __future__ import annotations
 
 import argparse
@@ -84,6 +85,19 @@ def cli_main(prog: str, get_parser: Callable[[], argparse.ArgumentParser], run: 
     return run_cli(prog, lambda: run(args))
 
 
+def run_subcommand(prog: str, get_parser: Callable[[], argparse.ArgumentParser], argv: Optional[List[str]] = None,
+                   *, status: int = 1) -> int:
+    """The ``main()`` of an entry point with sub-commands (each sets ``func`` and ``command``): log at INFO,
+    parse ``argv``, ``args.func(args)``; bad input -> one line on stderr and exit status ``status``."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = get_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as exc:
+        print(f"{prog} {args.command}: error: {exc}", file=sys.stderr)
+        return status
+
+
 def parse_size(value: str) -> Optional[object]:
     """``224`` (shorter side) or ``224x224`` / ``224,224`` (H x W)."""
     parts = value.replace("x", ",").split(",")
@@ -99,4 +113,4 @@ def parse_size(value: str) -> Optional[object]:
 
 
 __all__: List[str] = ["add_job_arguments", "cli_main", "dump_summary", "job_options", "slurm_options", "run_cli",
-                      "positive_int", "parse_size"]
+                      "positive_int", "parse_size", "run_subcommand"]
