@@ -10,7 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 # one test that needs ../shared/realdata, one that needs espeak-ng, one skipped by a plain pytest.skip
-TESTS = ["tests/data/test_audio.py::test_real_librispeech_flac", "tests/synth/test_speech.py::test_speakers_differ",
+TESTS = ["tests/data/test_audio.py::test_real_librispeech_flac", "tests/text/test_espeak.py::test_speakers_differ",
          "tests/data/test_audio.py::test_sox_pipe_with_resampling"]
 
 

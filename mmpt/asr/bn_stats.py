@@ -91,19 +91,10 @@ def select_utterances(keys: Sequence[str], num: int) -> List[str]:
 def load_feats(scp: PathLike, num: int = DEFAULT_UTTS) -> List[Tuple[str, np.ndarray]]:
     """Up to ``num`` utterances ``(key, fbank [L, F])`` of a ``feats.scp`` (see :func:`select_utterances`).
     Utterances without frames are left out with a count; DataError when none is left or one is unreadable."""
+    from mmpt.data.datadir import read_feats_scp
     from mmpt.features.ark import read_mat
 
-    scp = Path(scp)
-    if not scp.is_file():
-        raise DataError(scp, "feats.scp not found")
-    entries: Dict[str, str] = {}
-    for lineno, line in enumerate(scp.read_text(encoding="utf-8").splitlines(), 1):
-        parts = line.split(maxsplit=1)
-        if not parts:
-            continue
-        if len(parts) != 2:
-            raise DataError(scp, f"line {lineno}: expected '<utt> <ark:offset>'")
-        entries[parts[0]] = parts[1].strip()
+    entries = dict(read_feats_scp(scp))
     if not entries:
         raise DataError(scp, "no utterance: cannot re-estimate batch-norm statistics")
     out: List[Tuple[str, np.ndarray]] = []

@@ -14,8 +14,6 @@ Each utterance is encoded alone, so no padding of a batch can reach its frames.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from typing import Any, List, Optional, Tuple
 
@@ -23,26 +21,12 @@ import numpy as np
 import torch
 from torch import nn
 
-from mmpt.asr.pretrained import PretrainedEncoder
 from mmpt.data.errors import DataError
+from mmpt.pack.read import PretrainedEncoder
 
 logger = logging.getLogger(__name__)
 
 LAYERS = ("last", "all")
-
-
-def pack_fingerprint(p: PretrainedEncoder) -> str:
-    """16 hex digits identifying what the encoder computes: its weights, statistics and configuration."""
-    from mmpt.asr.pack import sha256_file
-
-    conf = {k: v for k, v in p.normalize_conf.items() if k != "stats_file"}
-    blob = json.dumps({
-        "model": sha256_file(p.model_path),
-        "stats": sha256_file(p.stats_file) if p.stats_file else None,
-        "encoder": p.encoder, "encoder_conf": p.encoder_conf, "input_size": p.input_size,
-        "normalize": p.normalize, "normalize_conf": conf,
-    }, sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
 def _first_tensor(output: Any) -> torch.Tensor:
@@ -67,24 +51,16 @@ class FrozenEncoder(nn.Module):
     @classmethod
     def from_pretrained(cls, p: PretrainedEncoder) -> "FrozenEncoder":
         """Build and load; DataError naming the pack's config for an unknown class or mismatched weights."""
-        from espnet2.tasks.asr import encoder_choices, normalize_choices
-
-        import mmpt.asr.task  # noqa: F401  (the mmpt choices of espnet2's ASR task)
+        from espnet2.tasks.asr import normalize_choices
 
         if p.input_size is None:
             raise DataError(p.config_path, "no input_size: the cached encoder outputs are computed from "
                             "precomputed fbank features")
         try:
-            enc_cls = encoder_choices.get_class(p.encoder)
             norm_cls = normalize_choices.get_class(p.normalize) if p.normalize else None
         except ValueError as exc:
             raise DataError(p.config_path, str(exc)) from None
-        encoder = enc_cls(input_size=int(p.input_size), **p.encoder_conf)
-        try:
-            encoder.load_state_dict(p.encoder_state_dict(), strict=True)
-        except RuntimeError as exc:
-            raise DataError(p.model_path, f"the encoder weights do not fit the encoder of {p.config_path}: "
-                            f"{exc}") from None
+        encoder = p.build_encoder()  # strict: ModelFileError naming the file when the weights do not fit
         normalize = norm_cls(**p.normalize_conf) if norm_cls is not None else None
         return cls(encoder, normalize, int(p.input_size))
 

@@ -3,7 +3,7 @@
 The paper fine-tunes "only the task specific decoder" on the frozen encoder; with CTC, that decoder is
 this head plus the CTC projection. ``ConformerHead`` is a few espnet2 Conformer blocks (a linear input
 projection when its width differs from the encoder's). It is registered as the postencoder choice
-``conformer_head`` of espnet2's ASR task by :func:`mmpt.asr.task.register_heads`::
+``conformer_head`` of espnet2's ASR task by :func:`mmpt.tasks.asr.register_heads`::
 
     postencoder: conformer_head
     postencoder_conf: {output_size: 144, num_blocks: 1, attention_heads: 4, linear_units: 576}

@@ -84,7 +84,7 @@ class Recognizer:
         from espnet2.text.build_tokenizer import build_tokenizer
         from espnet2.text.token_id_converter import TokenIDConverter
 
-        import mmpt.asr.task  # noqa: F401  (registers the mmpt heads for ASRTask.build_model)
+        import mmpt.tasks.asr  # noqa: F401  (registers the mmpt heads for ASRTask.build_model)
         from mmpt.pack.espnet import build_model, load_model_weights
 
         if decoding not in DECODINGS:

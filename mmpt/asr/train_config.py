@@ -28,8 +28,10 @@ from typing import Any, Dict, List, Optional, Union
 
 import yaml
 
-from mmpt.asr.pretrained import PretrainedEncoder, load_config
 from mmpt.data.errors import DataError
+from mmpt.data.files import write_if_changed
+from mmpt.pack.load import load_config
+from mmpt.pack.read import PretrainedEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -157,14 +159,7 @@ def make_cached_train_config(base: Union[PathLike, Dict[str, Any]], encoded: Dic
 
 def write_config(cfg: Dict[str, Any], path: PathLike, header: str = "") -> bool:
     """Write ``cfg`` as yaml (after ``header`` comment lines); False when the file already held it."""
-    path = Path(path)
     text = "".join(f"# {line}\n" for line in header.splitlines()) + yaml.safe_dump(
         cfg, sort_keys=False, default_flow_style=False, allow_unicode=True
     )
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
+    return write_if_changed(path, text)

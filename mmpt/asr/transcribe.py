@@ -84,9 +84,9 @@ class Transcriber:
         meta_file = config.parent / "encoded.yaml"
         if not meta_file.is_file():
             return None, ""
-        from mmpt.asr.encoder_outputs import FrozenEncoder, pack_fingerprint
-        from mmpt.asr.pretrained import load_pretrained
+        from mmpt.asr.encoder_outputs import FrozenEncoder
         from mmpt.features.encoded_dump import read_meta
+        from mmpt.pack.read import load_pretrained, pack_fingerprint
 
         meta = read_meta(config.parent)
         pack = load_pretrained(meta["pretrained_encoder"])

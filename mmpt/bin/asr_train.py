@@ -3,7 +3,7 @@
     python -m mmpt.bin.asr_train --config exp/asr_x/train.yaml --output_dir exp/asr_x \\
         --train_data_path_and_name_and_type dump/fbank/train/feats.scp,speech,kaldi_ark ...
 
-See mmpt.asr.task.FrozenEncoderASRTask; every espnet2 option applies (--ngpu, --multiprocessing_distributed,
+See mmpt.tasks.asr.FrozenEncoderASRTask; every espnet2 option applies (--ngpu, --multiprocessing_distributed,
 --resume, --init_param, --freeze_param, ...).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import List, Optional
 
 
 def main(cmd: Optional[List[str]] = None) -> None:
-    from mmpt.asr.task import FrozenEncoderASRTask  # safe --init_param loading, atomic checkpoint.pth
+    from mmpt.tasks.asr import FrozenEncoderASRTask  # safe --init_param loading, atomic checkpoint.pth
 
     FrozenEncoderASRTask.main(cmd=cmd)
 

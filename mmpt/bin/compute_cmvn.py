@@ -11,12 +11,11 @@ Each input is a ``feats.scp`` or a dump dir holding one. The npz (count, sum, su
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 from typing import List, Optional
 
-from mmpt.bin._jobs_cli import positive_int, run_cli
+from mmpt.bin._jobs_cli import cli_main, positive_int
 
 PROG = "mmpt-cmvn"
 
@@ -30,20 +29,18 @@ def get_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run(args: argparse.Namespace) -> int:
+    from mmpt.features.cmvn import compute_cmvn_stats
+
+    scps = [Path(p) / "feats.scp" if Path(p).is_dir() else Path(p) for p in args.inputs]
+    stats = compute_cmvn_stats(scps, nj=args.nj)
+    stats.save(args.output)
+    print(f"{args.output}: {stats.count} frames, dim {stats.dim}")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = get_parser().parse_args(argv)
-
-    def run() -> int:
-        from mmpt.features.cmvn import compute_cmvn_stats
-
-        scps = [Path(p) / "feats.scp" if Path(p).is_dir() else Path(p) for p in args.inputs]
-        stats = compute_cmvn_stats(scps, nj=args.nj)
-        stats.save(args.output)
-        print(f"{args.output}: {stats.count} frames, dim {stats.dim}")
-        return 0
-
-    return run_cli(PROG, run)
+    return cli_main(PROG, get_parser, _run, argv)
 
 
 if __name__ == "__main__":

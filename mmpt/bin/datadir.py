@@ -136,14 +136,9 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = get_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except DataError as e:
-        print(f"mmpt-datadir {args.command}: {e}", file=sys.stderr)
-        return 2
+    from mmpt.bin._jobs_cli import run_subcommand
 
+    return run_subcommand("mmpt-datadir", get_parser, argv, status=2)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,12 +13,11 @@ learnable weighted sum of layers (encoder: layer_sum). Re-running skips what is 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 from typing import List, Optional
 
-from mmpt.bin._jobs_cli import add_job_arguments, run_cli, slurm_options
+from mmpt.bin._jobs_cli import add_job_arguments, cli_main, dump_summary, job_options
 
 PROG = "python -m mmpt.bin.dump_encoded"
 
@@ -36,40 +35,34 @@ def get_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _run(args: argparse.Namespace) -> int:
+    from mmpt.asr.train_config import fbank_differences
+    from mmpt.data.errors import DataError
+    from mmpt.features.encoded_dump import dump_encoded, encoded_meta, encoded_root, write_meta
+    from mmpt.pack.read import load_pretrained
+
+    meta = encoded_meta(args.pretrained_encoder, args.layers)
+    root = encoded_root(meta, args.out_root)
+    pack_fbank = load_pretrained(args.pretrained_encoder).fbank_conf
+    if args.fbank_conf and pack_fbank is not None:
+        diff = fbank_differences(args.fbank_conf, pack_fbank)
+        if diff:
+            raise DataError(args.fbank_conf, "the features differ from those the pre-trained encoder was "
+                            f"trained on ({pack_fbank}): " + "; ".join(diff))
+    write_meta(meta, root)
+    if args.root_file:
+        Path(args.root_file).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.root_file).write_text(f"{root}\n", encoding="utf-8")
+    for feats_dir in args.feats_dirs:
+        out = root / Path(feats_dir).name
+        res = dump_encoded(args.pretrained_encoder, feats_dir, out, layers=args.layers,
+                           max_frames=args.max_frames, fingerprint=meta["fingerprint"], **job_options(args))
+        print(dump_summary(out, res))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = get_parser().parse_args(argv)
-
-    def run() -> int:
-        from mmpt.asr.pretrained import load_pretrained
-        from mmpt.asr.train_config import fbank_differences
-        from mmpt.data.errors import DataError
-        from mmpt.features.encoded_dump import dump_encoded, encoded_meta, encoded_root, write_meta
-
-        meta = encoded_meta(args.pretrained_encoder, args.layers)
-        root = encoded_root(meta, args.out_root)
-        pack_fbank = load_pretrained(args.pretrained_encoder).fbank_conf
-        if args.fbank_conf and pack_fbank is not None:
-            diff = fbank_differences(args.fbank_conf, pack_fbank)
-            if diff:
-                raise DataError(args.fbank_conf, "the features differ from those the pre-trained encoder was "
-                                f"trained on ({pack_fbank}): " + "; ".join(diff))
-        write_meta(meta, root)
-        if args.root_file:
-            Path(args.root_file).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.root_file).write_text(f"{root}\n", encoding="utf-8")
-        for feats_dir in args.feats_dirs:
-            out = root / Path(feats_dir).name
-            res = dump_encoded(args.pretrained_encoder, feats_dir, out, layers=args.layers,
-                               max_frames=args.max_frames, nj=args.nj, backend=args.backend,
-                               slurm=slurm_options(args), progress=not args.no_progress,
-                               fingerprint=meta["fingerprint"])
-            state = "up to date" if res.up_to_date else "done"
-            print(f"{out}: {state}: {res.num_done} of {res.num_utts} utterances, {res.num_excluded} excluded"
-                  + (f" (see {out / 'excluded.txt'})" if res.num_excluded else ""))
-        return 0
-
-    return run_cli(PROG, run)
+    return cli_main(PROG, get_parser, _run, argv)
 
 
 if __name__ == "__main__":

@@ -11,11 +11,10 @@ the utterances that were dumped. Re-running skips finished jobs.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import List, Optional
 
-from mmpt.bin._jobs_cli import add_job_arguments, run_cli, slurm_options
+from mmpt.bin._jobs_cli import add_job_arguments, cli_main, dump_summary, job_options
 
 PROG = "mmpt-dump-fbank"
 
@@ -31,23 +30,16 @@ def get_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run(args: argparse.Namespace) -> int:
+    from mmpt.features.fbank_dump import dump_fbank
+
+    result = dump_fbank(args.data_dir, args.out_dir, config=args.config, **job_options(args))
+    print(dump_summary(result.out_dir, result))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = get_parser().parse_args(argv)
-
-    def run() -> int:
-        from mmpt.features.fbank_dump import dump_fbank
-
-        result = dump_fbank(
-            args.data_dir, args.out_dir, nj=args.nj, config=args.config, backend=args.backend,
-            slurm=slurm_options(args), progress=not args.no_progress,
-        )
-        state = "up to date" if result.up_to_date else "done"
-        print(f"{result.out_dir}: {state}: {result.num_done} of {result.num_utts} utterances, "
-              f"{result.num_excluded} excluded" + (" (see excluded.txt)" if result.num_excluded else ""))
-        return 0
-
-    return run_cli(PROG, run)
+    return cli_main(PROG, get_parser, _run, argv)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,9 @@ else a decoded WAV under ``<out>/data/``), ``utt2num_samples`` (espnet2's speech
 from __future__ import annotations
 
 import argparse
-import logging
 from typing import List, Optional
 
-from mmpt.bin._jobs_cli import run_cli
+from mmpt.bin._jobs_cli import cli_main
 
 PROG = "python -m mmpt.bin.dump_raw"
 
@@ -25,21 +24,19 @@ def get_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _run(args: argparse.Namespace) -> int:
+    from mmpt.data.raw_dump import dump_raw
+
+    r = dump_raw(args.data_dir, args.out_dir, sample_rate=args.fs)
+    state = "up to date" if r.up_to_date else "done"
+    print(f"{r.out_dir}: {state}: {r.num_referenced + r.num_written} of {r.num_utts} utterances "
+          f"({r.num_referenced} files used as they are, {r.num_written} written as WAV), "
+          f"{r.num_excluded} excluded" + (" (see excluded.txt)" if r.num_excluded else ""))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = get_parser().parse_args(argv)
-
-    def run() -> int:
-        from mmpt.data.raw_dump import dump_raw
-
-        r = dump_raw(args.data_dir, args.out_dir, sample_rate=args.fs)
-        state = "up to date" if r.up_to_date else "done"
-        print(f"{r.out_dir}: {state}: {r.num_referenced + r.num_written} of {r.num_utts} utterances "
-              f"({r.num_referenced} files used as they are, {r.num_written} written as WAV), "
-              f"{r.num_excluded} excluded" + (" (see excluded.txt)" if r.num_excluded else ""))
-        return 0
-
-    return run_cli(PROG, run)
+    return cli_main(PROG, get_parser, _run, argv)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,10 @@ Re-running skips finished jobs; an interrupted h264 job resumes at the clip it h
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import List, Optional
 
-from mmpt.bin._jobs_cli import add_job_arguments, parse_size, positive_int, run_cli, slurm_options
+from mmpt.bin._jobs_cli import add_job_arguments, cli_main, dump_summary, job_options, parse_size, positive_int
 
 PROG = "mmpt-dump-video"
 
@@ -45,26 +44,21 @@ def get_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run(args: argparse.Namespace) -> int:
+    from mmpt.features.video_dump import dump_video
+
+    result = dump_video(
+        args.data_dir, args.out_dir, fps=args.fps or None, size=args.size,
+        num_frames=args.num_frames, stride=args.stride, format=args.format,
+        max_seconds=args.max_seconds or None, crf=args.crf, gop_seconds=args.gop_seconds, preset=args.preset,
+        **job_options(args),
+    )
+    print(dump_summary(result.out_dir, result, "clips"))
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = get_parser().parse_args(argv)
-
-    def run() -> int:
-        from mmpt.features.video_dump import dump_video
-
-        result = dump_video(
-            args.data_dir, args.out_dir, nj=args.nj, fps=args.fps or None, size=args.size,
-            num_frames=args.num_frames, stride=args.stride, format=args.format,
-            max_seconds=args.max_seconds or None, crf=args.crf, gop_seconds=args.gop_seconds, preset=args.preset,
-            backend=args.backend,
-            slurm=slurm_options(args), progress=not args.no_progress,
-        )
-        state = "up to date" if result.up_to_date else "done"
-        print(f"{result.out_dir}: {state}: {result.num_done} of {result.num_utts} clips, "
-              f"{result.num_excluded} excluded" + (" (see excluded.txt)" if result.num_excluded else ""))
-        return 0
-
-    return run_cli(PROG, run)
+    return cli_main(PROG, get_parser, _run, argv)
 
 
 if __name__ == "__main__":

@@ -50,8 +50,8 @@ def get_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = get_parser().parse_args(argv)
-    from mmpt.asr.pretrained import check_encoder_weights, load_pretrained
     from mmpt.asr.train_config import make_train_config, write_config
+    from mmpt.pack.read import check_encoder_weights, load_pretrained
 
     try:
         if args.cacheable:

@@ -1,4 +1,4 @@
-"""Pack the encoder of an espnet2 experiment for the next training stage (see mmpt.asr.pretrained).
+"""Pack the encoder of an espnet2 experiment for the next training stage (see mmpt.pack.layout).
 
     python -m mmpt.bin.pack_encoder --config exp/st_x/config.yaml [--model exp/st_x/valid.acc.ave.pth] \\
         --fbank_conf conf/fbank.yaml --out exp/st_x/packed
@@ -49,7 +49,7 @@ def get_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = get_parser().parse_args(argv)
-    from mmpt.asr.pack import pack_encoder
+    from mmpt.pack.write import pack_encoder
 
     try:
         rec = pack_encoder(args.config, args.out, model=args.model or None, fbank_conf=args.fbank_conf or None,

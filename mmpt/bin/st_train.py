@@ -11,13 +11,7 @@ from __future__ import annotations
 import sys
 from typing import List, Optional
 
-from espnet2.tasks.st import STTask
-
-from mmpt.pack.espnet import SafeTrainingTask
-
-
-class SafeSTTask(SafeTrainingTask, STTask):
-    """espnet2's STTask; each training process installs mmpt's training shims."""
+from mmpt.tasks.st import SafeSTTask
 
 
 def main(cmd: Optional[List[str]] = None) -> None:

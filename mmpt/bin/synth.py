@@ -37,7 +37,7 @@ def get_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = get_parser().parse_args(argv)
-    from mmpt.synth.speech import EspeakNotFoundError
+    from mmpt.text.espeak import EspeakNotFoundError
 
     preset = get_preset(args.preset)
     try:

@@ -98,14 +98,9 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    args = get_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except DataError as exc:
-        print(f"{PROG} {args.command}: error: {exc}", file=sys.stderr)
-        return 1
+    from mmpt.bin._jobs_cli import run_subcommand
 
+    return run_subcommand(PROG, get_parser, argv, status=1)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -49,9 +49,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
 def _load(args: argparse.Namespace):
     """The Transcriber, or an exit status when it cannot be built."""
-    from mmpt.asr.pretrained import find_model_file
     from mmpt.asr.recognizer import _device
     from mmpt.asr.transcribe import Transcriber
+    from mmpt.pack.layout import find_model_file
 
     try:
         if args.model_dir:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +61,7 @@ class Clip:
 
 
 @dataclass
-class ClipsResult:
+class ClipsResult(common.ExclusionCounts):
     """What :func:`prepare_clips` wrote for one data directory."""
 
     name: str
@@ -77,12 +76,9 @@ class ClipsResult:
     exclusions: List[Exclusion] = field(default_factory=list)
     changed: List[str] = field(default_factory=list)
 
-    def counts(self) -> Dict[str, int]:
-        return dict(Counter(e.category for e in self.exclusions))
-
     def summary(self) -> str:
         dur = f"{self.duration / 3600:.2f} h" if self.duration >= 360 else f"{self.duration:.1f} s"
-        excl = ", ".join(f"{n} {c}" for c, n in sorted(self.counts().items())) or "none"
+        excl = self.excluded_summary()
         state = f"updated {', '.join(self.changed)}" if self.changed else "unchanged"
         extra = []
         if self.text_expected and not self.has_text:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from mmpt.data.errors import DataError
 
@@ -34,6 +35,19 @@ class Exclusion:
 EXCLUDED_FILE = "excluded.txt"
 # How many exclusions of one data directory are logged one by one; all of them go to excluded.txt.
 MAX_LOGGED = 50
+
+
+class ExclusionCounts:
+    """Mixin of a result that holds ``exclusions``: how many of each category, and that as one line."""
+
+    exclusions: List[Exclusion]
+
+    def counts(self) -> Dict[str, int]:
+        return dict(Counter(e.category for e in self.exclusions))
+
+    def excluded_summary(self) -> str:
+        """``2 missing_flac, 1 unreadable_audio`` (categories in order), or ``none``."""
+        return ", ".join(f"{n} {c}" for c, n in sorted(self.counts().items())) or "none"
 
 
 def log_exclusions(name: str, exclusions: Sequence[Exclusion], out_dir: Path, max_logged: int = MAX_LOGGED) -> None:
@@ -117,6 +131,26 @@ def find_files(top: Path, suffix: str, ignore_case: bool = True, skip_hidden: bo
     return sorted(found)
 
 
+def present_splits(root: Path, splits: Iterable[str], known: Sequence[str], corpus: str,
+                   has_split: Callable[[str], bool], missing: Callable[[str], str], how_to_get: str,
+                   exists: str = "exists") -> List[str]:
+    """Those of ``splits`` (in order, repeats dropped) that ``has_split`` finds under ``root``. Names outside
+    ``known`` are logged as non-standard, absent splits as skipped (``missing(split)``: what is not there).
+    Raises DataError naming ``root`` when none is present (``how_to_get``: where to get the corpus and how
+    to point the recipe at it)."""
+    names = list(dict.fromkeys(splits))
+    unknown = [s for s in names if s not in known]
+    if unknown:
+        logger.warning("not a standard %s split: %s (known: %s)", corpus, " ".join(unknown), " ".join(known))
+    present = [s for s in names if has_split(s)]
+    for s in names:
+        if s not in present:
+            logger.warning("split %s is absent (no %s): skipped", s, missing(s))
+    if not present:
+        raise DataError(root, f"none of the requested splits ({' '.join(names)}) {exists}; {how_to_get}")
+    return present
+
+
 def find_corpus_root(root: Path, inner_names: Sequence[str], has_layout: Callable[[Path], bool], corpus: str) -> Path:
     """``root`` itself when ``has_layout(root)``, else the first ``root/<inner>`` that has it (the user
     pointed at the directory above the corpus), else ``root`` (the caller then reports what is missing)."""
@@ -133,6 +167,19 @@ def find_corpus_root(root: Path, inner_names: Sequence[str], has_layout: Callabl
 def split_list(items: Sequence[str]) -> List[str]:
     """Command-line split names given with spaces or commas (``--splits "a b" c,d``) as one list."""
     return [s for item in items for s in item.replace(",", " ").split()]
+
+
+def corpus_parser(module: str, description: str, root_help: str, splits: Sequence[str], *, choices: bool = False,
+                  splits_help: Optional[str] = "splits to prepare (default: all)",
+                  out_help: Optional[str] = "data directories go to <out>/<split>") -> argparse.ArgumentParser:
+    """The parser of ``python -m <module>`` with the options every corpus module has: ``--root`` (required),
+    ``--splits`` (default: all of ``splits``; only those with ``choices``) and ``--out`` (default ``data``)."""
+    p = argparse.ArgumentParser(prog=f"python -m {module}", description=description)
+    p.add_argument("--root", required=True, type=Path, help=root_help)
+    p.add_argument("--splits", nargs="+", default=list(splits), choices=list(splits) if choices else None,
+                   help=splits_help)
+    p.add_argument("--out", type=Path, default=Path("data"), help=out_help)
+    return p
 
 
 def run_cli(get_parser: Callable[[], argparse.ArgumentParser], run: Callable[[argparse.Namespace], Any],

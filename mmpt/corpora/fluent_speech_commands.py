@@ -24,7 +24,6 @@ import argparse
 import csv
 import logging
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
@@ -42,16 +41,13 @@ DATASET_DIR = "fluent_speech_commands_dataset"
 
 
 @dataclass
-class SplitResult:
+class SplitResult(common.ExclusionCounts):
     split: str
     out_dir: Path
     num_utts: int
     num_speakers: int
     num_intents: int
     exclusions: List[Exclusion] = field(default_factory=list)
-
-    def counts(self) -> Dict[str, int]:
-        return dict(Counter(e.category for e in self.exclusions))
 
 
 def intent_label(action: str, obj: str, location: str) -> str:
@@ -141,7 +137,7 @@ def prepare(root: Path, out_root: Path, splits: Sequence[str] = SPLITS) -> List[
     results = []
     for s in splits:
         res = prepare_split(dataset, s, Path(out_root) / s)
-        excl = ", ".join(f"{n} {c}" for c, n in sorted(res.counts().items())) or "none"
+        excl = res.excluded_summary()
         logger.info("%s -> %s: %d utterances, %d speakers, %d intents; excluded: %s", s, res.out_dir,
                     res.num_utts, res.num_speakers, res.num_intents, excl)
         results.append(res)
@@ -149,12 +145,10 @@ def prepare(root: Path, out_root: Path, splits: Sequence[str] = SPLITS) -> List[
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mmpt.corpora.fluent_speech_commands",
-                                description="Parse Fluent Speech Commands into Kaldi-style data directories.")
-    p.add_argument("--root", required=True, type=Path, help=f"{DATASET_DIR}/ or the directory holding it")
-    p.add_argument("--splits", nargs="+", default=list(SPLITS), choices=SPLITS)
-    p.add_argument("--out", type=Path, default=Path("data"))
-    return p
+    return common.corpus_parser("mmpt.corpora.fluent_speech_commands",
+                                "Parse Fluent Speech Commands into Kaldi-style data directories.",
+                                f"{DATASET_DIR}/ or the directory holding it", SPLITS, choices=True, splits_help=None,
+                                out_help=None)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

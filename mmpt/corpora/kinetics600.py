@@ -189,17 +189,10 @@ def prepare(root: Path, splits: Sequence[str], out_root: Path, nj: int = 4) -> L
     """Prepare every requested split that has an annotation csv under ``root``; others are reported and
     skipped. Raises DataError when none exists or a present split yields no clip."""
     names = ["validate" if s == "val" else s for s in dict.fromkeys(splits)]
-    unknown = [s for s in names if s not in SPLITS]
-    if unknown:
-        logger.warning("not a standard Kinetics split: %s (known: %s)", " ".join(unknown), " ".join(SPLITS))
     root = find_corpus_root(Path(root), names)
-    present = [s for s in names if find_csv(root, s) is not None]
-    for s in names:
-        if s not in present:
-            logger.warning("split %s is absent (no %s): skipped", s, root / f"{s}.csv")
-    if not present:
-        raise DataError(root, f"none of the requested splits ({' '.join(names)}) has an annotation csv; get "
-                              f"Kinetics-600 from {DOWNLOAD_URL} and point KINETICS600 (db.sh) at it")
+    present = common.present_splits(
+        root, names, SPLITS, "Kinetics", lambda s: find_csv(root, s) is not None, lambda s: f"{root / s}.csv",
+        f"get Kinetics-600 from {DOWNLOAD_URL} and point KINETICS600 (db.sh) at it", exists="has an annotation csv")
     results = []
     for s in present:
         clips, exclusions = scan_split(root, s)

@@ -34,7 +34,6 @@ import argparse
 import csv
 import logging
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -66,16 +65,13 @@ class Turn:
 
 
 @dataclass
-class SplitResult:
+class SplitResult(common.ExclusionCounts):
     split: str
     out_dir: Path
     num_mixtures: int
     num_segments: int
     num_speakers: int
     exclusions: List[Exclusion] = field(default_factory=list)
-
-    def counts(self) -> Dict[str, int]:
-        return dict(Counter(e.category for e in self.exclusions))
 
 
 def find_libri2mix(root: Path) -> Path:
@@ -229,7 +225,7 @@ def prepare(root: Path, out_root: Path, splits: Sequence[str] = tuple(SPLITS),
         if s not in SPLITS:
             raise DataError(libri2mix, f"unknown split {s!r}; choose from {', '.join(SPLITS)}")
         res = prepare_split(libri2mix, s, Path(out_root) / SPLITS[s][0], rttm_dir)
-        excl = ", ".join(f"{n} {c}" for c, n in sorted(res.counts().items())) or "none"
+        excl = res.excluded_summary()
         logger.info("%s -> %s: %d mixtures, %d segments, %d speakers; excluded: %s", s, res.out_dir,
                     res.num_mixtures, res.num_segments, res.num_speakers, excl)
         results.append(res)
@@ -237,13 +233,11 @@ def prepare(root: Path, out_root: Path, splits: Sequence[str] = tuple(SPLITS),
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mmpt.corpora.librimix",
-                                description="Parse Libri2Mix into s3prl diarization data directories.")
-    p.add_argument("--root", required=True, type=Path, help="Libri2Mix/ or the directory holding it")
-    p.add_argument("--splits", nargs="+", default=list(SPLITS), choices=list(SPLITS))
+    p = common.corpus_parser("mmpt.corpora.librimix", "Parse Libri2Mix into s3prl diarization data directories.",
+                             "Libri2Mix/ or the directory holding it", list(SPLITS), choices=True, splits_help=None,
+                             out_help=None)
     p.add_argument("--rttm_dir", type=Path, default=None,
                    help="s3prl's per-source RTTMs (used when the mixture-level RTTM is absent)")
-    p.add_argument("--out", type=Path, default=Path("data"))
     return p
 
 

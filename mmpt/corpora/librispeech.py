@@ -30,7 +30,6 @@ import re
 import shutil
 import sys
 import tempfile
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +59,7 @@ _TRANS_RE = re.compile(r"^(\d+)-(\d+)\.trans\.txt$")
 
 
 @dataclass
-class SplitResult:
+class SplitResult(common.ExclusionCounts):
     """What :func:`prepare_split` produced for one split."""
 
     split: str
@@ -70,9 +69,6 @@ class SplitResult:
     duration: float  # seconds; 0.0 when durations were not read
     exclusions: List[Exclusion] = field(default_factory=list)
     changed: List[str] = field(default_factory=list)  # files of out_dir that were (re)written
-
-    def counts(self) -> Dict[str, int]:
-        return dict(Counter(e.category for e in self.exclusions))
 
 
 def split_dir_name(split: str) -> str:
@@ -294,20 +290,11 @@ def prepare(
     utterance.
     """
     names = [normalize_split(s) for s in splits]
-    unknown = [s for s in names if s not in SPLITS]
-    if unknown:
-        logger.warning("not a standard LibriSpeech split: %s (known: %s)", " ".join(unknown), " ".join(SPLITS))
     root = find_corpus_root(Path(root), names)
-    present = [s for s in dict.fromkeys(names) if (root / s).is_dir()]
-    for s in dict.fromkeys(names):
-        if s not in present:
-            logger.warning("split %s is absent (no directory %s): skipped", s, root / s)
-    if not present:
-        raise DataError(
-            root,
-            f"none of the requested splits ({' '.join(names)}) exists; download LibriSpeech from "
-            f"{DOWNLOAD_URL} and point LIBRISPEECH (db.sh) at the directory holding LibriSpeech/",
-        )
+    present = common.present_splits(
+        root, names, SPLITS, "LibriSpeech", lambda s: (root / s).is_dir(), lambda s: f"directory {root / s}",
+        f"download LibriSpeech from {DOWNLOAD_URL} and point LIBRISPEECH (db.sh) at the directory holding "
+        "LibriSpeech/")
     results = []
     for s in present:
         res = prepare_split(root / s, Path(out_root) / split_dir_name(s), read_durations, nj, speaker)
@@ -315,7 +302,7 @@ def prepare(
         hours = ""
         if read_durations:
             hours = f", {res.duration / 3600:.2f} h" if res.duration >= 360 else f", {res.duration:.1f} s"
-        excl = ", ".join(f"{n} {c}" for c, n in sorted(res.counts().items())) or "none"
+        excl = res.excluded_summary()
         logger.info(
             "%s -> %s: %d utterances, %d speakers%s; excluded: %s (%s)",
             s, res.out_dir, res.num_utts, res.num_speakers, hours, excl, state,
@@ -334,19 +321,11 @@ def prepare(
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m mmpt.corpora.librispeech",
-        description="Parse the LibriSpeech corpus layout into Kaldi-style data directories.",
-    )
-    p.add_argument("--root", required=True, type=Path, help="the LibriSpeech/ directory (holding <split>/)")
-    p.add_argument(
-        "--splits",
-        nargs="+",
-        default=list(SPLITS),
-        help="splits to prepare, as test-clean or test_clean (spaces or commas); absent ones are skipped "
-        "(default: all)",
-    )
-    p.add_argument("--out", type=Path, default=Path("data"), help="data directories go to <out>/<split>")
+    p = common.corpus_parser("mmpt.corpora.librispeech",
+                             "Parse the LibriSpeech corpus layout into Kaldi-style data directories.",
+                             "the LibriSpeech/ directory (holding <split>/)", SPLITS,
+                             splits_help="splits to prepare, as test-clean or test_clean (spaces or commas); absent "
+                             "ones are skipped (default: all)")
     p.add_argument("--speaker", choices=("reader", "chapter"), default="reader",
                    help="speaker id: the reader, or <reader>-<chapter> as in Kaldi")
     p.add_argument("--no-utt2dur", dest="utt2dur", action="store_false",

@@ -176,18 +176,10 @@ def prepare_split(split_dir: Path, out_dir: Path, nj: int = 4) -> ClipsResult:
 def prepare(root: Path, splits: Sequence[str], out_root: Path, nj: int = 4) -> List[ClipsResult]:
     """Prepare every requested split present under ``root``; absent splits are reported and skipped.
     Raises DataError when none exists or a present split yields no clip."""
-    names = list(dict.fromkeys(splits))
-    unknown = [s for s in names if s not in SPLITS]
-    if unknown:
-        logger.warning("not a standard LRS3 split: %s (known: %s)", " ".join(unknown), " ".join(SPLITS))
-    root = find_corpus_root(Path(root), names)
-    present = [s for s in names if (root / s).is_dir()]
-    for s in names:
-        if s not in present:
-            logger.warning("split %s is absent (no directory %s): skipped", s, root / s)
-    if not present:
-        raise DataError(root, f"none of the requested splits ({' '.join(names)}) exists; get LRS3 from "
-                              f"{DOWNLOAD_URL} and point LRS3 (db.sh) at the directory holding them")
+    root = find_corpus_root(Path(root), list(dict.fromkeys(splits)))
+    present = common.present_splits(
+        root, splits, SPLITS, "LRS3", lambda s: (root / s).is_dir(), lambda s: f"directory {root / s}",
+        f"get LRS3 from {DOWNLOAD_URL} and point LRS3 (db.sh) at the directory holding them")
     results = []
     for s in present:
         res = prepare_split(root / s, Path(out_root) / s, nj=nj)
@@ -197,11 +189,8 @@ def prepare(root: Path, splits: Sequence[str], out_root: Path, nj: int = 4) -> L
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mmpt.corpora.lrs3",
-                                description="Parse the LRS3 corpus layout into Kaldi-style data directories.")
-    p.add_argument("--root", required=True, type=Path, help="the LRS3 directory (holding pretrain/ trainval/ test/)")
-    p.add_argument("--splits", nargs="+", default=list(SPLITS), help="splits to prepare (default: all)")
-    p.add_argument("--out", type=Path, default=Path("data"), help="data directories go to <out>/<split>")
+    p = common.corpus_parser("mmpt.corpora.lrs3", "Parse the LRS3 corpus layout into Kaldi-style data directories.",
+                             "the LRS3 directory (holding pretrain/ trainval/ test/)", SPLITS)
     p.add_argument("--nj", type=int, default=4, help="threads probing the clips")
     return p
 

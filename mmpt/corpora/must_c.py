@@ -34,7 +34,6 @@ import logging
 import re
 import sys
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
@@ -72,7 +71,7 @@ class YamlSegment:
 
 
 @dataclass
-class SplitResult:
+class SplitResult(common.ExclusionCounts):
     """What :func:`prepare_split` produced for one split."""
 
     split: str
@@ -81,9 +80,6 @@ class SplitResult:
     num_talks: int
     duration: float  # seconds of segments
     exclusions: List[Exclusion] = field(default_factory=list)
-
-    def counts(self) -> Dict[str, int]:
-        return dict(Counter(e.category for e in self.exclusions))
 
 
 # ------------------------------------------------------------------------------------------ text
@@ -338,7 +334,7 @@ def prepare(root: Path, tgt_lang: str, splits: Sequence[str], out_root: Path) ->
     results = []
     for s in present:
         res = prepare_split(direction, s, tgt_lang, Path(out_root) / data_dir_name(s, tgt_lang))
-        excl = ", ".join(f"{n} {c}" for c, n in sorted(res.counts().items())) or "none"
+        excl = res.excluded_summary()
         dur = f"{res.duration / 3600:.2f} h" if res.duration >= 360 else f"{res.duration:.1f} s"
         logger.info("en-%s %s -> %s: %d segments, %d talks, %s; excluded: %s", tgt_lang, s, res.out_dir,
                     res.num_utts, res.num_talks, dur, excl)

@@ -131,18 +131,10 @@ def prepare(root: Path, splits: Sequence[str], out_root: Path, meta: Optional[Pa
             nj: int = 4) -> List[ClipsResult]:
     """Prepare every requested split present under ``root``; absent splits are reported and skipped.
     Raises DataError when none exists, when a present split yields no clip, or for a bad meta file."""
-    names = list(dict.fromkeys(splits))
-    unknown = [s for s in names if s not in SPLITS]
-    if unknown:
-        logger.warning("not a standard VoxCeleb2 split: %s (known: %s)", " ".join(unknown), " ".join(SPLITS))
-    root = find_corpus_root(Path(root), names)
-    present = [s for s in names if (root / s).is_dir()]
-    for s in names:
-        if s not in present:
-            logger.warning("split %s is absent (no directory %s): skipped", s, root / s)
-    if not present:
-        raise DataError(root, f"none of the requested splits ({' '.join(names)}) exists; get VoxCeleb2 from "
-                              f"{DOWNLOAD_URL} and point VOXCELEB2 (db.sh) at the directory holding dev/ test/")
+    root = find_corpus_root(Path(root), list(dict.fromkeys(splits)))
+    present = common.present_splits(
+        root, splits, SPLITS, "VoxCeleb2", lambda s: (root / s).is_dir(), lambda s: f"directory {root / s}",
+        f"get VoxCeleb2 from {DOWNLOAD_URL} and point VOXCELEB2 (db.sh) at the directory holding dev/ test/")
     meta_path = meta if meta is not None else find_meta(root)
     identities = read_meta(meta_path) if meta_path is not None else None
     if identities is None:
@@ -159,11 +151,10 @@ def prepare(root: Path, splits: Sequence[str], out_root: Path, meta: Optional[Pa
 
 
 def get_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m mmpt.corpora.voxceleb2",
-                                description="Parse the VoxCeleb2 corpus layout into Kaldi-style data directories.")
-    p.add_argument("--root", required=True, type=Path, help="the VoxCeleb2 directory (holding dev/ test/)")
-    p.add_argument("--splits", nargs="+", default=list(SPLITS), help="splits to prepare (default: dev test)")
-    p.add_argument("--out", type=Path, default=Path("data"), help="data directories go to <out>/<split>")
+    p = common.corpus_parser("mmpt.corpora.voxceleb2",
+                             "Parse the VoxCeleb2 corpus layout into Kaldi-style data directories.",
+                             "the VoxCeleb2 directory (holding dev/ test/)", SPLITS,
+                             splits_help="splits to prepare (default: dev test)")
     p.add_argument("--meta", type=Path, default=None,
                    help=f"identity list (default: {META_FILE} in the root or the directory above)")
     p.add_argument("--nj", type=int, default=4, help="threads probing the clips")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from mmpt.data.errors import DataDirError
+from mmpt.data.errors import DataDirError, DataError
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +95,41 @@ def read_kv(
     except UnicodeDecodeError as e:
         raise DataDirError(path, f"not valid UTF-8 ({e.reason} at byte {e.start})") from None
     return out
+
+
+def read_scp(path: PathLike, *, what: str = "scp file", line_form: str = "<key> <path>") -> List[Tuple[str, str]]:
+    """``(key, value)`` of each ``key value`` line of an scp, in file order (blank lines skipped).
+    Raises DataError naming the file (``what``) when it is missing or a line has no value (``line_form``
+    is the expected form)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, f"{what} not found")
+    entries = []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            parts = line.split(maxsplit=1)
+            if not parts:
+                continue
+            if len(parts) != 2:
+                raise DataError(path, f"line {lineno}: expected '{line_form}'")
+            entries.append((parts[0], parts[1].strip()))
+    return entries
+
+
+def read_feats_scp(path: PathLike) -> List[Tuple[str, str]]:
+    """``(utt, ark:offset)`` of a Kaldi ``feats.scp``, in file order (:func:`read_scp`)."""
+    return read_scp(path, what="feats.scp", line_form="<utt> <ark:offset>")
+
+
+def read_path_scp(scp_path: PathLike) -> Dict[str, str]:
+    """``key -> absolute path`` of an scp of ``key path`` lines (a relative path is relative to the scp).
+    Raises DataError naming the scp when it is missing or a line has no path."""
+    scp_path = Path(scp_path)
+    paths = {}
+    for key, value in read_scp(scp_path):
+        path = Path(value)
+        paths[key] = str(path if path.is_absolute() else scp_path.parent / path)
+    return paths
 
 
 def write_kv(path: PathLike, table: Dict[str, str]) -> None:

@@ -37,7 +37,8 @@ from typing import Callable, Dict, Iterator, Mapping, Optional, Sequence, Tuple,
 import av
 import numpy as np
 
-from mmpt.data.errors import DataError, VideoReadError
+from mmpt.data.datadir import read_path_scp
+from mmpt.data.errors import VideoReadError
 from mmpt.data.video import _AV_ERRORS, _frames_at_fps, _open, _output_size, _reason, _to_rgb, _video_fps
 
 PathLike = Union[str, Path]
@@ -274,18 +275,7 @@ class ClipScp(Mapping[str, str]):
 
     def __init__(self, scp_path: PathLike):
         self.scp_path = Path(scp_path)
-        if not self.scp_path.is_file():
-            raise DataError(self.scp_path, "scp file not found")
-        self.paths: Dict[str, str] = {}
-        with open(self.scp_path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                parts = line.split(maxsplit=1)
-                if not parts:
-                    continue
-                if len(parts) != 2:
-                    raise DataError(self.scp_path, f"line {lineno}: expected '<key> <path>'")
-                p = Path(parts[1].strip())
-                self.paths[parts[0]] = str(p if p.is_absolute() else self.scp_path.parent / p)
+        self.paths: Dict[str, str] = read_path_scp(self.scp_path)
 
     def __getitem__(self, key: str) -> str:
         return self.paths[key]

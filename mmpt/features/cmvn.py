@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
+from mmpt.data.datadir import read_feats_scp
 from mmpt.data.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -139,22 +140,6 @@ def _stats_of_entries(entries: list[tuple[str, str]]) -> CmvnStats:
     return stats
 
 
-def _read_scp_entries(scp: PathLike) -> list[tuple[str, str]]:
-    scp = Path(scp)
-    if not scp.is_file():
-        raise DataError(scp, "feats.scp not found")
-    entries = []
-    with open(scp, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            parts = line.split(maxsplit=1)
-            if not parts:
-                continue
-            if len(parts) != 2:
-                raise DataError(scp, f"line {lineno}: expected '<utt> <ark:offset>'")
-            entries.append((parts[0], parts[1].strip()))
-    return entries
-
-
 def compute_cmvn_stats(scps: Union[PathLike, Sequence[PathLike]], nj: int = 1) -> CmvnStats:
     """Global stats over all matrices of one or more ``feats.scp`` files.
 
@@ -163,7 +148,7 @@ def compute_cmvn_stats(scps: Union[PathLike, Sequence[PathLike]], nj: int = 1) -
     """
     if isinstance(scps, (str, Path)):
         scps = [scps]
-    entries = [entry for scp in scps for entry in _read_scp_entries(scp)]
+    entries = [entry for scp in scps for entry in read_feats_scp(scp)]
     if not entries:
         raise DataError(", ".join(map(str, scps)), "no features listed")
     nj = max(1, min(nj, len(entries)))

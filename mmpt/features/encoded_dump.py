@@ -10,7 +10,7 @@ outputs) and the fbank dump's data files (``text``, ``utt2spk``, ...) for the du
 N parallel jobs, resumable; a re-run with the same pack, options and features does nothing.
 
 ``encoded_root(pack, layers, out_root)`` is where the sets of one pack go: ``<out_root>/<fingerprint>_<layers>``
-(the fingerprint of the weights, statistics and configuration: mmpt.asr.encoder_outputs.pack_fingerprint),
+(the fingerprint of the weights, statistics and configuration: mmpt.pack.read.pack_fingerprint),
 beside an ``encoded.yaml`` that says what is inside (pack, layers, L, D) for the training config.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 import yaml
 
 from mmpt.data.errors import DataError
+from mmpt.data.files import write_if_changed
 from mmpt.features import jobs
 from mmpt.features.dumpdir import DumpResult, DumpSpec, clean_reason, part_files, run_dump
 from mmpt.features.jobs import SlurmOptions
@@ -46,9 +47,9 @@ def encoded_job(
     from espnet.nets.pytorch_backend.transformer.subsampling import TooShortUttError
 
     from mmpt.asr.encoder_outputs import FrozenEncoder
-    from mmpt.asr.pretrained import load_pretrained
     from mmpt.data.datadir import DataDir
     from mmpt.features.ark import ArkWriter, read_mat
+    from mmpt.pack.read import load_pretrained
 
     encoder = FrozenEncoder.from_pretrained(load_pretrained(pack))
     part = DataDir.load(part_dir)
@@ -101,8 +102,8 @@ def _num_frames(scp: Mapping[str, str], shape: Mapping[str, str]) -> Dict[str, D
 def encoded_meta(pack: PathLike, layers: str) -> Dict[str, Any]:
     """What the dump of ``pack`` with ``layers`` holds: ``{pretrained_encoder, fingerprint, layers,
     num_layers (L), dim (D), input_size (L * D), encoder}``; builds the encoder to know L and D."""
-    from mmpt.asr.encoder_outputs import LAYERS, FrozenEncoder, pack_fingerprint
-    from mmpt.asr.pretrained import load_pretrained
+    from mmpt.asr.encoder_outputs import LAYERS, FrozenEncoder
+    from mmpt.pack.read import load_pretrained, pack_fingerprint
 
     if layers not in LAYERS:
         raise DataError("--layers", f"expected one of {', '.join(LAYERS)}, got {layers!r}")
@@ -127,14 +128,7 @@ def encoded_root(meta: Mapping[str, Any], out_root: PathLike) -> Path:
 
 def write_meta(meta: Mapping[str, Any], root: PathLike) -> None:
     """``<root>/encoded.yaml`` (rewritten only when it changed)."""
-    path = Path(root) / META_FILE
-    text = yaml.safe_dump(dict(meta), sort_keys=False)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_if_changed(Path(root) / META_FILE, yaml.safe_dump(dict(meta), sort_keys=False))
 
 
 def read_meta(root: PathLike) -> Dict[str, Any]:
@@ -170,14 +164,14 @@ def dump_encoded(
         pack: pre-trained encoder (a pack, an espnet2 experiment dir, a .pth beside its config.yaml).
         layers: ``last`` (encoder output) or ``all`` (every hidden state, concatenated).
         max_frames: utterances with more fbank frames are excluded (0: no limit).
-        fingerprint: the pack's (mmpt.asr.encoder_outputs.pack_fingerprint), if already known.
+        fingerprint: the pack's (mmpt.pack.read.pack_fingerprint), if already known.
         max_workers: local jobs at a time (default: all; 1: one after the other in this process).
     Raises:
         DataError / DataDirError for a bad pack or an fbank dump without feats.scp or without any
         utterance left; JobFailedError when a job crashed (see its log).
     """
-    from mmpt.asr.encoder_outputs import LAYERS, pack_fingerprint
-    from mmpt.asr.pretrained import load_pretrained
+    from mmpt.asr.encoder_outputs import LAYERS
+    from mmpt.pack.read import load_pretrained, pack_fingerprint
 
     if layers not in LAYERS:
         raise DataError("layers", f"expected one of {', '.join(LAYERS)}, got {layers!r}")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from mmpt.data.datadir import read_path_scp
 from mmpt.data.errors import DataError
 
 PathLike = Union[str, Path]
@@ -44,22 +45,8 @@ class NpyScp(Mapping[str, np.ndarray]):
 
     def __init__(self, scp_path: PathLike, mmap: bool = True):
         self.scp_path = Path(scp_path)
-        if not self.scp_path.is_file():
-            raise DataError(self.scp_path, "scp file not found")
         self.mmap = mmap
-        self.paths: dict[str, str] = {}
-        with open(self.scp_path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                parts = line.split(maxsplit=1)
-                if not parts:
-                    continue
-                if len(parts) != 2:
-                    raise DataError(self.scp_path, f"line {lineno}: expected '<key> <path>'")
-                key, value = parts[0], parts[1].strip()
-                path = Path(value)
-                if not path.is_absolute():  # relative paths are relative to the scp
-                    path = self.scp_path.parent / path
-                self.paths[key] = str(path)
+        self.paths: dict[str, str] = read_path_scp(self.scp_path)
 
     def __getitem__(self, key: str) -> np.ndarray:
         return load_npy(self.paths[key], mmap=self.mmap)

@@ -11,8 +11,7 @@ s3prl's runner checkpoints (``states-*.ckpt``, ``dev-best.ckpt``) hold an ``argp
 the run's config besides the weights: :func:`load_trusted_checkpoint` admits exactly those extra types
 (``torch.serialization.safe_globals``), still with ``weights_only=True``.
 
-The pack's config helpers live here too: :func:`load_config` (an espnet2 training config) and
-:func:`resolve_stats_file` (where its ``normalize_conf.stats_file`` is).
+The config of a model file is read here too (:func:`load_config`, an espnet2 training config).
 """
 from __future__ import annotations
 
@@ -28,7 +27,6 @@ import yaml
 from mmpt.data.errors import DataError
 
 PathLike = Union[str, Path]
-PACK_STATS = "feats_stats.npz"
 ZIP_MAGIC = b"PK\x03\x04"
 # What s3prl 0.4.18's runner pickles besides tensors and plain containers.
 S3PRL_CHECKPOINT_TYPES: Sequence[type] = (argparse.Namespace,)
@@ -204,17 +202,3 @@ def load_config(path: PathLike, *, require: Sequence[str] = ()) -> Dict[str, Any
             raise ModelFileError(path, f"the config names no {key} (key '{key}'); not an espnet2 model config")
     return config
 
-
-def resolve_stats_file(stats: str, config_path: PathLike) -> Optional[Path]:
-    """Where ``normalize_conf.stats_file`` of ``config_path`` is: as written (absolute, or relative to the
-    working directory), relative to the config's directory or any directory above it (the recipe
-    directory of ``exp/<name>/config.yaml``), else ``feats_stats.npz`` or the file's name beside the
-    config (a moved pack). None when none exists."""
-    p = Path(stats)
-    here = Path(config_path).resolve().parent  # resolved: the recipe directory of a relative "exp/x" is not "."
-    candidates = [p] if p.is_absolute() else [p, here / p, *(d / p for d in here.parents)]
-    candidates += [here / PACK_STATS, here / p.name]
-    for c in candidates:
-        if c.is_file():
-            return c.resolve()
-    return None

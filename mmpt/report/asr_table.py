@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmpt.data.errors import DataError
+from mmpt.report.table import emit_table, named_rows, relative_improvement
 
 
 @dataclass
@@ -34,11 +34,6 @@ def read_wer(exp_dir: Path, test_set: str, decode: str) -> float:
     if not hits:
         raise DataError(exp_dir, f"no {decode}*/{test_set}/score_wer/result.json: was the scoring stage run?")
     return float(json.loads(hits[0].read_text())["err"])
-
-
-def relative_improvement(baseline: float, value: float) -> float:
-    """(baseline - value) / baseline x 100; NaN for a zero baseline."""
-    return (baseline - value) / baseline * 100.0 if baseline > 0 else math.nan
 
 
 def collect(exps: Sequence[Tuple[str, Path]], sets: Sequence[str], decode: str) -> List[ExpResult]:
@@ -70,22 +65,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--decode", default="decode_asr_greedy", help="decode directory prefix")
     p.add_argument("--out", type=Path, help="also write the table (Markdown) here")
     args = p.parse_args(argv)
-    exps = []
-    for spec in args.exp:
-        if "=" not in spec:
-            p.error(f"--exp {spec!r}: expected NAME=DIR")
-        name, d = spec.split("=", 1)
-        exps.append((name, Path(d)))
-    try:
-        table = format_table(collect(exps, args.sets, args.decode), args.sets, args.baseline)
-    except (DataError, ValueError) as e:
-        print(f"asr_table: {e}", file=sys.stderr)
-        return 2
-    print(table, end="")
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(table)
-    return 0
+    exps = [(name, Path(d)) for name, d in named_rows(p, "--exp", args.exp, "DIR")]
+    return emit_table("asr_table", lambda: format_table(collect(exps, args.sets, args.decode), args.sets,
+                                                        args.baseline), args.out)
 
 
 if __name__ == "__main__":

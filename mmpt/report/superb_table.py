@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmpt.data.errors import DataError
-from mmpt.report.asr_table import relative_improvement
+from mmpt.report.table import emit_table, named_rows, relative_improvement
 from mmpt.superb.scoring import METRICS, TASKS, TaskScore, load_scores
 
 HIGHER_IS_BETTER = {"accuracy"}
@@ -72,21 +72,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--tasks", nargs="+", default=list(TASKS), choices=TASKS)
     p.add_argument("--out", type=Path, help="also write the table (Markdown) here")
     args = p.parse_args(argv)
-    upstreams = []
-    for spec in args.upstream:
-        if "=" not in spec:
-            p.error(f"--upstream {spec!r}: expected NAME=TAG")
-        upstreams.append(tuple(spec.split("=", 1)))
-    try:
-        table = format_table(collect(args.expdir, upstreams, args.tasks), args.tasks, args.baseline)
-    except (DataError, ValueError) as e:
-        print(f"superb_table: {e}", file=sys.stderr)
-        return 2
-    print(table, end="")
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(table)
-    return 0
+    upstreams = named_rows(p, "--upstream", args.upstream, "TAG")
+    return emit_table("superb_table", lambda: format_table(collect(args.expdir, upstreams, args.tasks), args.tasks,
+                                                           args.baseline), args.out)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """SUPERB with s3prl: the frozen mmpt encoder as s3prl upstream ``mmpt_upstream``.
 
-* :mod:`~mmpt.superb.checkpoint` rebuild the audio encoder of any espnet2 checkpoint (safe loading)
+* the audio encoder of the checkpoint is rebuilt by :mod:`mmpt.pack.encoder` (safe loading)
 * :mod:`~mmpt.superb.expert` ``UpstreamExpert``: waveforms -> hidden states at 640 samples per frame
 * :mod:`~mmpt.superb.hubconf` the hub entry ``mmpt_upstream(ckpt, model_config=None, refresh=False)``
 * :mod:`~mmpt.superb.compat` shims for the pinned stack (torchaudio >= 2.9 I/O, torch >= 2.6 loading)

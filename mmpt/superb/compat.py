@@ -15,7 +15,7 @@ Each shim is installed only where the stack needs it, and says so in the log:
   :func:`mmpt.pack.load.load_trusted_checkpoint`: still ``weights_only=True``, with exactly the extra
   types s3prl's runner stores allowed (``argparse.Namespace``). Any path can be given to ``-e``, so a
   file holding other pickled objects is refused (:class:`~mmpt.pack.load.ModelFileError`), never
-  unpickled. The upstream checkpoint goes through :mod:`mmpt.superb.checkpoint` (plain state dicts).
+  unpickled. The upstream checkpoint goes through :mod:`mmpt.pack.encoder` (plain state dicts).
 * the PyPI s3prl lacks the ``s3prl.downstream.ctc.corpus`` package that PR's ``ctc`` downstream imports.
   -> :mod:`mmpt.superb.libriphone` registered as ``s3prl.downstream.ctc.corpus.libriphone``.
 * KS's expert imports ``catalyst.data.sampler.DistributedSamplerWrapper``; the catalyst pip installs today
@@ -125,7 +125,7 @@ def install_torchaudio_shims() -> List[str]:
     """
     import torchaudio
 
-    from mmpt.superb import sox_effects
+    import mmpt.superb.sox_effects as sox_effects  # not "from mmpt.superb import": the package imports this module
 
     installed = []
     if sys.modules.get("torchaudio.sox_effects") is not sox_effects and not sox_effects_usable():
@@ -211,7 +211,7 @@ def install_ctc_corpus() -> bool:
         return False
     except ImportError:
         pass
-    from mmpt.superb import libriphone
+    import mmpt.superb.libriphone as libriphone  # not "from mmpt.superb import": the package imports this module
 
     ctc = importlib.import_module("s3prl.downstream.ctc")
     package = sys.modules.get(CTC_CORPUS)
@@ -233,7 +233,7 @@ def install_catalyst_sampler() -> bool:
     Returns:
         True when mmpt's stand-in was installed, False when catalyst works (or the stand-in is there).
     """
-    from mmpt.superb import samplers
+    import mmpt.superb.samplers as samplers  # not "from mmpt.superb import": the package imports this module
 
     if getattr(sys.modules.get(CATALYST_SAMPLER), "DistributedSamplerWrapper", None) is not None:
         return False

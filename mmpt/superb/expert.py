@@ -56,8 +56,8 @@ from torch.nn.utils.rnn import pad_sequence
 
 from mmpt.data.errors import AudioReadError
 from mmpt.features.fbank import FbankConfig, compute_fbank
-from mmpt.superb.checkpoint import EncoderCheckpoint, load_encoder_checkpoint
-from mmpt.superb.hubconf import resolve_checkpoint
+from mmpt.pack.encoder import EncoderCheckpoint, load_encoder_checkpoint
+from mmpt.pack.layout import resolve_model_file
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class UpstreamExpert(nn.Module):
         super().__init__()
         if ckpt is None:
             raise ValueError("mmpt_upstream needs the checkpoint: pass -k <model.pth | pack dir> to s3prl")
-        ckpt = resolve_checkpoint(ckpt)  # a pack or experiment directory -> its model file
+        ckpt = resolve_model_file(ckpt)  # a pack or experiment directory -> its model file
         self.frozen = bool(frozen)
         loaded: EncoderCheckpoint = load_encoder_checkpoint(ckpt, model_config, fbank_config)
         self.name = "[mmpt UpstreamExpert]"

@@ -19,24 +19,6 @@ from typing import Any, Optional, Union
 PathLike = Union[str, Path]
 
 
-def resolve_checkpoint(ckpt: PathLike) -> Path:
-    """The model file that ``ckpt`` names: itself for a file, the preferred model file of a directory.
-
-    Raises:
-        DataError naming ``ckpt`` when it does not exist or a directory holds no model file.
-    """
-    from mmpt.data.errors import DataError
-
-    path = Path(ckpt)
-    if path.is_dir():
-        from mmpt.asr.pretrained import find_model_file
-
-        return find_model_file(path)
-    if not path.exists():
-        raise DataError(path, "checkpoint not found (a model .pth, a pack directory or an espnet2 exp directory)")
-    return path
-
-
 def mmpt_local(
     ckpt: PathLike, model_config: Optional[PathLike] = None, refresh: bool = False, **kwargs: Any
 ):
@@ -48,11 +30,12 @@ def mmpt_local(
         refresh: ignored (s3prl's flag to re-download; mmpt checkpoints are local files).
         **kwargs: passed to :class:`~mmpt.superb.expert.UpstreamExpert` (``fbank_config``, ``frozen``).
     """
+    from mmpt.pack.layout import resolve_model_file
     from mmpt.superb.expert import UpstreamExpert
 
     if ckpt is None:
         raise ValueError("mmpt_local needs a checkpoint: -k <model.pth | pack dir> (s3prl) or path_or_url=...")
-    return UpstreamExpert(ckpt=resolve_checkpoint(ckpt), model_config=model_config, **kwargs)
+    return UpstreamExpert(ckpt=resolve_model_file(ckpt), model_config=model_config, **kwargs)
 
 
 def mmpt_upstream(

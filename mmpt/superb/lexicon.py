@@ -6,7 +6,7 @@ CMUdict-style ARPAbet, completed with a g2p model: ``librispeech-lexicon-200k-g2
 espeak-ng, for the real LibriSpeech and for the embedded corpus alike (whose audio espeak-ng spoke, so its
 phones are the ones actually produced): every transcript word, lower-cased, is pronounced by espeak-ng on
 its own (as a one-word sentence) and its phones are espeak-ng's ASCII phoneme mnemonics
-(:func:`mmpt.synth.speech.phonemize`: ``hello`` -> ``h @ l oU``). The phone set is therefore espeak-ng's
+(:func:`mmpt.text.espeak.phonemize`: ``hello`` -> ``h @ l oU``). The phone set is therefore espeak-ng's
 (about 50 English phones, vowel reductions such as ``@2``/``I2`` kept distinct), **not** the CMU/ARPAbet set
 SUPERB uses: PER numbers from this lexicon are not comparable with published SUPERB PER.
 
@@ -41,7 +41,7 @@ from mmpt.data.errors import DataError
 logger = logging.getLogger(__name__)
 
 PathLike = Union[str, Path]
-DEFAULT_LANG = "en"  # mmpt.synth.speech: a language code means its first accent (en -> en-us)
+DEFAULT_LANG = "en"  # mmpt.text.espeak: a language code means its first accent (en -> en-us)
 DEFAULT_BATCH = 100
 # Each word of a batch is its own sentence (the period is detached from the word, so that espeak-ng
 # does not read "st." as "saint"); with ". " between words espeak-ng links and reduces across them.
@@ -72,7 +72,7 @@ def transcript_words(text_files: Iterable[PathLike]) -> List[str]:
 
 
 def _phonemize_one(word: str, lang: str) -> List[str]:
-    from mmpt.synth.speech import EspeakError, phonemize
+    from mmpt.text.espeak import EspeakError, phonemize
 
     try:
         return phonemize(word.lower(), lang)
@@ -86,7 +86,7 @@ def phonemize_batch(words: Sequence[str], lang: str = DEFAULT_LANG) -> List[List
     Returns:
         one phone list per word, in order. Raises DataError naming a word espeak-ng gives no phones for.
     """
-    from mmpt.synth.speech import EspeakError, synthesize
+    from mmpt.text.espeak import EspeakError, synthesize
 
     if not words:
         return []
@@ -135,7 +135,7 @@ def g2p(words: Sequence[str], lang: str = DEFAULT_LANG, batch_size: int = DEFAUL
 
 def espeak_voice_tag(lang: str) -> str:
     """``espeak-ng <version> <lang>``: what the lexicon's pronunciations depend on."""
-    from mmpt.synth.speech import espeak_version
+    from mmpt.text.espeak import espeak_version
 
     return f"espeak-ng {espeak_version()} {lang}"
 
@@ -198,7 +198,7 @@ def get_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = get_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    from mmpt.synth.speech import EspeakNotFoundError
+    from mmpt.text.espeak import EspeakNotFoundError
 
     try:
         build_lexicon(args.text, args.out, args.lang, args.nj, args.batch_size)

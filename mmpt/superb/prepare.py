@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 from mmpt.data.errors import DataError
+from mmpt.data.files import write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +65,6 @@ class ViewResult:
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-def _write_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` unless ``path`` already holds it; True when written."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return True
-
-
 def _sync_links(root: Path, links: Dict[str, Path]) -> int:
     """Make ``root`` hold exactly ``links`` (relative name -> absolute target) as symlinks; returns how many
     links were created or changed. Other symlinks under ``root`` are removed; regular files are an error."""
@@ -162,8 +152,8 @@ def prepare_ks(data: PathLike, out: PathLike) -> ViewResult:
     counts["test_utterances"] = len(test)
     main_root, test_root = out / KS_MAIN, out / KS_TEST
     changed = _sync_links(main_root, main) + _sync_links(test_root, test)
-    changed += _write_if_changed(main_root / "validation_list.txt", "".join(f"{r}\n" for r in sorted(valid_list)))
-    changed += _write_if_changed(main_root / "testing_list.txt", "")
+    changed += write_if_changed(main_root / "validation_list.txt", "".join(f"{r}\n" for r in sorted(valid_list)))
+    changed += write_if_changed(main_root / "testing_list.txt", "")
     counts["clips"] = sum(1 for rel in main if not rel.startswith(BACKGROUND))
     counts["background_files"] = sum(1 for rel in main if rel.startswith(BACKGROUND))
     logger.info("KS view %s: %d clips (%d in validation_list.txt), %d noise files, %d test files; %s", out,
@@ -234,7 +224,7 @@ def prepare_ic(root: PathLike, data: PathLike, out: PathLike) -> ViewResult:
                            "cannot label them), e.g. %s", split, unseen, result.excluded[-1][1])
         if not emitted:
             raise DataError(data / split, "no utterance left for s3prl")
-        _write_if_changed(out / "data" / f"{split}_data.csv", "\n".join(lines) + "\n")
+        write_if_changed(out / "data" / f"{split}_data.csv", "\n".join(lines) + "\n")
         result.counts[split] = len(emitted)
     logger.info("IC view %s: %s", out, ", ".join(f"{s} {n}" for s, n in result.counts.items()))
     return result
@@ -299,20 +289,17 @@ def get_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = get_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s (%(module)s:%(lineno)d) %(levelname)s: %(message)s")
-    try:
+    from mmpt.corpora.common import run_cli
+
+    def run(args: argparse.Namespace) -> None:
         if args.task == "ks":
             prepare_ks(args.data, args.out)
         elif args.task == "ic":
             prepare_ic(args.root, args.data, args.out)
         else:
             prepare_pr({s: getattr(args, s) for s in PR_SPLITS}, args.out, args.lang, args.nj)
-    except DataError as exc:
-        logger.error("%s", exc)
-        return 1
-    return 0
 
+    return run_cli(get_parser, run, argv)
 
 if __name__ == "__main__":
     sys.exit(main())

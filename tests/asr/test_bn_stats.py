@@ -11,11 +11,12 @@ import torch
 import yaml
 
 from mmpt.asr.bn_stats import batchnorm_layers, build_encoder, build_normalize, select_utterances
-from mmpt.asr.pack import PACK_RECORD, pack_encoder
-from mmpt.asr.pretrained import load_config, load_state_dict
 from mmpt.data.errors import DataError
 from mmpt.features.ark import ArkWriter
 from mmpt.features.cmvn import CmvnStats
+from mmpt.pack.layout import PACK_RECORD
+from mmpt.pack.load import load_config, load_state_dict
+from mmpt.pack.write import pack_encoder
 
 ENCODER_CONF = {"output_size": 16, "attention_heads": 2, "linear_units": 32, "num_blocks": 2,
                 "cnn_module_kernel": 5, "input_layer": "conv2d", "macaron_style": True, "use_cnn_module": True,

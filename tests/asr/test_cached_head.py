@@ -14,10 +14,10 @@ import pytest
 import torch
 import yaml
 
-from mmpt.asr.pretrained import load_pretrained
 from mmpt.asr.train_config import make_cached_train_config, make_train_config
 from mmpt.features.ark import load_scp
 from mmpt.features.encoded_dump import dump_encoded, encoded_meta
+from mmpt.pack.read import load_pretrained
 from tests.asr.frozen_pack import make_pack, write_fbank_dump
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def _base() -> dict:
 
 
 def _build(cfg: dict, tmp: Path, name: str):
-    from mmpt.asr.task import FrozenEncoderASRTask
+    from mmpt.tasks.asr import FrozenEncoderASRTask
 
     path = tmp / f"{name}.yaml"
     path.write_text(yaml.safe_dump(cfg))

@@ -49,6 +49,6 @@ def test_layer_norm_and_bad_sizes():
 def test_registered_as_an_espnet2_asr_encoder():
     from espnet2.tasks.asr import encoder_choices
 
-    import mmpt.asr.task  # noqa: F401
+    import mmpt.tasks.asr  # noqa: F401
 
     assert encoder_choices.get_class("layer_sum") is LayerSum

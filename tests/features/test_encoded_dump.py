@@ -8,11 +8,11 @@ import pytest
 import yaml
 
 from mmpt.asr.encoder_outputs import FrozenEncoder
-from mmpt.asr.pretrained import load_pretrained
 from mmpt.data.datadir import read_kv
 from mmpt.data.errors import DataError
 from mmpt.features.ark import load_scp
 from mmpt.features.encoded_dump import dump_encoded, encoded_meta, encoded_root, read_meta, write_meta
+from mmpt.pack.read import load_pretrained
 from tests.asr.frozen_pack import ENCODER_CONF, make_pack, write_fbank_dump
 
 # frames per utterance: spk2-tiny is too short for conv2d sub-sampling (< 7), spk2-long is over max_frames

@@ -38,7 +38,7 @@ def exps(tmp_path_factory):
     from espnet2.tasks.asr import ASRTask
     from espnet2.tasks.st import STTask
 
-    import mmpt.asr.task  # noqa: F401  (the mmpt heads)
+    import mmpt.tasks.asr  # noqa: F401  (the mmpt heads)
     from mmpt.features.cmvn import CmvnStats
     from mmpt.features.fbank import FbankConfig, compute_fbank
 
@@ -171,7 +171,7 @@ def _superb_evaluate(exps, evil, capsys, caplog):
 
 
 def _upstream(exps, evil, capsys):
-    from mmpt.superb.checkpoint import CheckpointError
+    from mmpt.pack.encoder import CheckpointError
     from mmpt.superb.hubconf import mmpt_upstream
 
     (evil.parent / "config.yaml").write_text((exps["asr"] / "config.yaml").read_text())

@@ -71,7 +71,7 @@ def test_ctc_on_frozen_pack(checkout: Path, venv: Path, corpus: Path):
     assert "|decode_asr_beam_valid.loss.ave/test_other|" in results and "frozen: `encoder`" in results
 
     # The trained model's encoder packed for later stages is still the pack's.
-    from mmpt.asr.pretrained import load_pretrained
+    from mmpt.pack.read import load_pretrained
 
     repacked = load_pretrained(exp / "packed")
     assert repacked.encoder_conf == TINY_ENCODER

@@ -30,7 +30,7 @@ def corpus(tmp_path_factory) -> Path:
 
 def _random_pack(recipe: Path) -> Path:
     """``python -m mmpt.bin.pack_encoder --config <tiny pre-training config> --random_init 0``, in-process."""
-    from mmpt.asr.pack import pack_encoder
+    from mmpt.pack.write import pack_encoder
 
     config = recipe / "pt_tiny.yaml"
     config.write_text(yaml.safe_dump({"input_size": 80, "encoder": "conformer", "encoder_conf": TINY_ENCODER}))

@@ -62,7 +62,7 @@ def test_positive_control_pack(checkout: Path, venv: Path, corpus: Path):
 
     # packed like a pre-training: encoder weights of the trained model, the training set's CMVN
     # statistics (the pre-training's: same clips, same fbank), batch-norm statistics re-estimated
-    from mmpt.asr.pretrained import load_pretrained
+    from mmpt.pack.read import load_pretrained
 
     pack = load_pretrained(exp / "packed")
     assert pack.encoder_conf == pt["encoder_conf"] and pack.normalize == "global_mvn"

@@ -99,7 +99,7 @@ def test_lrs3_mae_stages_1_to_6(checkout: Path, venv: Path, corpus: Path):
     pack = exp / "packed"
     assert {p.name for p in pack.iterdir()} >= {"model.pth", "config.yaml", "feats_stats.npz", "fbank.yaml"}
     assert (pack / "fbank.yaml").read_text() == (recipe / "conf/fbank.yaml").read_text()
-    from mmpt.asr.pretrained import load_pretrained
+    from mmpt.pack.read import load_pretrained
 
     packed = load_pretrained(pack)
     assert packed.encoder == "conformer" and packed.encoder_conf == config["encoder_conf"]

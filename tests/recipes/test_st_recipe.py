@@ -68,8 +68,8 @@ def test_mid_training_from_pack(checkout: Path, venv: Path, corpus: Path):
     assert "### BLEU" in results and "|decode_st_valid.acc.ave/tst-COMMON.en-de|" in results
 
     # The packed mid-trained encoder is what the ASR recipe gets, and its config follows from it.
-    from mmpt.asr.pretrained import load_pretrained
     from mmpt.asr.train_config import make_train_config
+    from mmpt.pack.read import load_pretrained
 
     mid = load_pretrained(exp / "packed")
     assert all(torch.equal(mid.encoder_state_dict()[k[len("encoder."):]], trained[k]) for k in enc_state)

@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from mmpt.report.asr_table import main, relative_improvement
+from mmpt.report.asr_table import main
+from mmpt.report.table import relative_improvement
 
 
 def _exp(root, name, wers):

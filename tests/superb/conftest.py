@@ -118,7 +118,7 @@ def upstream(tiny_ckpt):
 @pytest.fixture(scope="session")
 def tiny_pack(tiny_ckpt, tmp_path_factory) -> Path:
     """The tiny checkpoint packed as the recipes hand it on: ``packed/{model.pth,config.yaml,...}``."""
-    from mmpt.asr.pack import pack_encoder
+    from mmpt.pack.write import pack_encoder
 
     out = tmp_path_factory.mktemp("pack") / "packed"
     pack_encoder(tiny_ckpt.config, out, model=tiny_ckpt.ckpt)

@@ -67,16 +67,6 @@ def test_torch_hub_local(tiny_pack):
     assert up.get_downsample_rates("hidden_states") == 640
 
 
-def test_missing_checkpoint_is_named(tmp_path):
-    from mmpt.data.errors import DataError
-    from mmpt.superb.hubconf import resolve_checkpoint
-
-    with pytest.raises(DataError, match="no-such"):
-        resolve_checkpoint(tmp_path / "no-such")
-    with pytest.raises(DataError, match="no model file"):
-        resolve_checkpoint(tmp_path)
-
-
 class _Expert:
     def __init__(self, loaders):
         self.loaders = loaders

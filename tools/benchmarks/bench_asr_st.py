@@ -155,8 +155,8 @@ def main() -> int:
 
     from mmpt.asr.frozen import keep_frozen_in_eval
     from mmpt.asr.recognizer import Recognizer
-    from mmpt.asr.task import FrozenEncoderASRTask
     from mmpt.st.translator import Translator
+    from mmpt.tasks.asr import FrozenEncoderASRTask
 
     sub = "conf/paper" if args.scale == "paper" else "conf"
     asr_conf = load_conf(REPO / "egs2/librispeech/asr1" / sub / "train_asr_ctc_frozen.yaml")
@@ -178,14 +178,14 @@ def main() -> int:
     del asr, st
 
     if args.asr_exp is not None:
-        from mmpt.asr.pretrained import find_model_file
+        from mmpt.pack.layout import find_model_file
 
         asr_cfg, asr_pth = args.asr_exp / "config.yaml", find_model_file(args.asr_exp)
     feats = test_feats(args.asr_exp, args.decode_utts, frames)
     decode_rtf("ASR CTC greedy", Recognizer(asr_cfg, asr_pth, decoding="greedy"), feats, 16)
     decode_rtf("ASR CTC beam 10", Recognizer(asr_cfg, asr_pth, decoding="beam", beam_size=10), feats, 1)
     if args.st_exp is not None:
-        from mmpt.asr.pretrained import find_model_file
+        from mmpt.pack.layout import find_model_file
 
         st_cfg, st_pth = args.st_exp / "config.yaml", find_model_file(args.st_exp)
     feats = test_feats(args.st_exp, args.decode_utts, frames)

@@ -91,8 +91,8 @@ def main() -> int:
 
     from mmpt.asr.encoder_outputs import FrozenEncoder
     from mmpt.asr.frozen import keep_frozen_in_eval
-    from mmpt.asr.task import FrozenEncoderASRTask
     from mmpt.asr.train_config import make_cached_train_config
+    from mmpt.tasks.asr import FrozenEncoderASRTask
 
     sub = "conf/paper" if args.scale == "paper" else "conf"
     conf = load_conf(REPO / "egs2/librispeech/asr1" / sub / "train_asr_ctc_frozen.yaml")

@@ -371,7 +371,8 @@ if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
 import sys
 from pathlib import Path
 
-from mmpt.asr.pretrained import load_config, load_pretrained, load_state_dict
+from mmpt.pack.load import load_config, load_state_dict
+from mmpt.pack.read import load_pretrained
 from mmpt.asr.train_config import fbank_differences
 from mmpt.pretrain.objectives.config_name import objective_of
 

@@ -155,7 +155,7 @@ class FluentSpeechCommandsWriter(CorpusWriter):
 
     def render(self, item: Item, root: Path) -> float:
         from mmpt.synth import degrade
-        from mmpt.synth.speech import synthesize
+        from mmpt.text.espeak import synthesize
 
         rng = item_rng(item)
         utt = synthesize(item.params["text"], item.params["speaker"], pad=0.0)

@@ -74,7 +74,7 @@ class Spoken:
 def speak(texts: Sequence[str], speaker, rng: np.random.Generator, pause: Tuple[float, float] = (0.25, 0.6),
           lead: Tuple[float, float] = (0.15, 0.4), tail: Tuple[float, float] = (0.15, 0.4)) -> Spoken:
     """Synthesise ``texts`` with ``speaker``, separated by pauses drawn from ``rng`` (seconds)."""
-    from mmpt.synth.speech import synthesize
+    from mmpt.text.espeak import synthesize
 
     parts: List[np.ndarray] = [np.zeros(int(rng.uniform(*lead) * SAMPLE_RATE), np.float32)]
     spans = []

@@ -126,7 +126,7 @@ class LRS3Writer(CorpusWriter):
     def render(self, item: Item, root: Path) -> float:
         from mmpt.corpora.lrs3 import Transcript, Word
         from mmpt.synth.grammar import normalize_en
-        from mmpt.synth.speech import synthesize
+        from mmpt.text.espeak import synthesize
 
         p = item.params
         rng = item_rng(item)

@@ -60,7 +60,7 @@ class Talk:
 def render_talk(item: Item) -> Talk:
     """The talk of ``item``, deterministic for its seed (the writer's ``render`` writes exactly this)."""
     from mmpt.synth import degrade
-    from mmpt.synth.speech import synthesize
+    from mmpt.text.espeak import synthesize
 
     rng = item_rng(item)
     speaker = item.params["speaker"]

@@ -186,7 +186,7 @@ class SpeechCommandsWriter(CorpusWriter):
     @staticmethod
     def _clip(word: str, speaker, rng: np.random.Generator) -> np.ndarray:
         """The word at a random offset and level in 1 s (10 %: cut 50-150 ms after the word)."""
-        from mmpt.synth.speech import synthesize
+        from mmpt.text.espeak import synthesize
 
         utt = synthesize(word, speaker, pad=0.0)
         s0 = int(utt.phones[0].start * SAMPLE_RATE) if utt.phones else 0

@@ -109,8 +109,8 @@ def babble_bank(seed: int, n: int = 8) -> Tuple[np.ndarray, ...]:
     voices of the ``dev`` pools, which no dev or test identity uses. Built once per process; each clip
     mixes random stretches of them (babble, cafe)."""
     from mmpt.synth.grammar import SentenceGenerator
-    from mmpt.synth.speech import synthesize
     from mmpt.synth.voices import speaker_pool
+    from mmpt.text.espeak import synthesize
 
     gen = SentenceGenerator(stable_seed("voxceleb2-babble", seed))
     voices = [v for lang in ("en", "de", "fr") for v in speaker_pool("dev", None, lang=lang)]
@@ -172,7 +172,7 @@ class VoxCeleb2Writer(CorpusWriter):
 
     def render(self, item: Item, root: Path) -> float:
         from mmpt.synth import degrade
-        from mmpt.synth.speech import synthesize
+        from mmpt.text.espeak import synthesize
 
         p = item.params
         rng = item_rng(item)

@@ -216,8 +216,8 @@ pretrained_fingerprint() {
     [ -n "$1" ] || return 0
     python - "$1" <<'PY'
 import sys
-from mmpt.asr.pack import sha256_file
-from mmpt.asr.pretrained import load_pretrained
+from mmpt.pack.layout import sha256_file
+from mmpt.pack.read import load_pretrained
 from mmpt.data.errors import DataError
 try:
     p = load_pretrained(sys.argv[1])
@@ -238,7 +238,7 @@ pick_model() {
     fi
     python - "${exp}" <<'PY'
 import sys
-from mmpt.asr.pretrained import find_model_file
+from mmpt.pack.layout import find_model_file
 from mmpt.data.errors import DataError
 try:
     print(find_model_file(sys.argv[1]))

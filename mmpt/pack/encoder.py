@@ -1,4 +1,8 @@
-"""Load the audio encoder of any espnet2 checkpoint (ASR, ST, or mmpt's AV pre-training task).
+"""Rebuild the audio encoder of a pack or of any espnet2 checkpoint (ASR, ST, or mmpt's AV pre-training task).
+
+:func:`build_config_encoder` builds the (untrained) encoder a training config names; the pack reader and
+writer load weights into it. :func:`load_encoder_checkpoint` rebuilds everything from a waveform to the
+encoder states, for the s3prl upstream (:mod:`mmpt.superb.expert`).
 
 An espnet2 experiment keeps the model's state dict (``valid.loss.ave.pth``, ``checkpoint.pth`` or a packed
 ``*.pth``) next to its training ``config.yaml``. Every task that mmpt trains stores the audio encoder the way
@@ -7,7 +11,7 @@ espnet2's ASR task does: the class choice ``encoder`` / ``encoder_conf``, an opt
 (``global_mvn`` with ``stats_file``) and an optional ``preencoder``; their weights sit under the
 ``frontend.``, ``normalize.``, ``preencoder.`` and ``encoder.`` prefixes of the state dict.
 
-This module rebuilds exactly those parts with espnet2.tasks.asr's class choices and loads their weights
+The upstream rebuilds exactly those parts with espnet2.tasks.asr's class choices and loads their weights
 through :mod:`mmpt.pack.load` (``weights_only=True``, strict keys: the checkpoint may come from anywhere,
 so no pickled code runs and no weight is silently left random).
 
@@ -29,12 +33,11 @@ from torch import nn
 
 from mmpt.features.fbank import DEFAULT_CONFIG_PATH, FbankConfig
 from mmpt.pack import load as pack_load
+from mmpt.pack.layout import PACK_CONFIG, PACK_FBANK, PACK_STATS, resolve_stats_file
 
 logger = logging.getLogger(__name__)
 
 PathLike = Union[str, Path]
-FBANK_FILE_NAME = "fbank.yaml"
-CONFIG_FILE_NAME = "config.yaml"
 # s3prl feeds every upstream 16 kHz waveforms
 SAMPLE_RATE = 16000
 
@@ -42,6 +45,25 @@ SAMPLE_RATE = 16000
 class CheckpointError(pack_load.ModelFileError):
     """A checkpoint or its config that cannot give an encoder."""
 
+
+def build_config_encoder(config: Mapping[str, Any], config_path: PathLike, input_size: Optional[int] = None) -> Any:
+    """A randomly initialised encoder of a training config (``encoder``, ``encoder_conf``; ``input_size``
+    unless given), a class of espnet2's ASR encoder choices. Raises CheckpointError (a DataError) naming the
+    config when espnet2 cannot build it."""
+    from espnet2.tasks.asr import encoder_choices
+
+    name = config.get("encoder")
+    if not name:
+        raise CheckpointError(config_path, "no 'encoder' in this training config")
+    size = int(input_size if input_size is not None else config.get("input_size") or 80)
+    try:
+        cls = encoder_choices.get_class(name)
+    except ValueError as exc:
+        raise CheckpointError(config_path, f"unknown encoder {name!r}: {exc}") from None
+    try:
+        return cls(input_size=size, **(config.get("encoder_conf") or {}))
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(config_path, f"cannot build encoder {name!r} from encoder_conf: {exc}") from None
 
 @dataclass
 class EncoderCheckpoint:
@@ -114,13 +136,13 @@ def find_fbank_config(
     """The Kaldi fbank options the encoder was trained with, and where they came from."""
     if fbank_config is not None:
         return FbankConfig.load(fbank_config), str(fbank_config) if not isinstance(fbank_config, Mapping) else "<dict>"
-    for candidate in (ckpt_path.parent / FBANK_FILE_NAME, config_path.parent / FBANK_FILE_NAME):
+    for candidate in (ckpt_path.parent / PACK_FBANK, config_path.parent / PACK_FBANK):
         if candidate.is_file():
             return FbankConfig.from_file(candidate), str(candidate)
     logger.warning(
         "no %s beside %s or %s: assuming the default fbank options of %s; put the fbank options the encoder "
         "was trained with beside the checkpoint",
-        FBANK_FILE_NAME,
+        PACK_FBANK,
         ckpt_path,
         config_path,
         DEFAULT_CONFIG_PATH,
@@ -148,14 +170,14 @@ def _build_normalize(
     conf = dict(config.get("normalize_conf") or {})
     found = None
     if "stats_file" in conf:
-        found = pack_load.resolve_stats_file(str(conf["stats_file"]), config_path)
+        found = resolve_stats_file(str(conf["stats_file"]), config_path)
         mean, std = state.get("normalize.mean"), state.get("normalize.std")
         if found is not None:
             conf["stats_file"] = str(found)
         elif mean is not None and std is not None:
             # The trained statistics live in the state dict too; GlobalMVN only insists on a file at
             # construction, so give it one rebuilt from them (load_state_dict then sets them exactly).
-            rebuilt = tmp / "feats_stats.npz"
+            rebuilt = tmp / PACK_STATS
             m, s = mean.double().numpy(), std.double().numpy()
             np.savez(rebuilt, count=np.array(1.0), sum=m, sum_square=s * s + m * m)
             logger.info("normalize: %s not found; using the statistics stored in %s", conf["stats_file"], ckpt)
@@ -225,15 +247,15 @@ def load_encoder_checkpoint(
     Raises:
         CheckpointError naming the file and the problem.
     """
-    from espnet2.tasks.asr import encoder_choices, frontend_choices, preencoder_choices
+    from espnet2.tasks.asr import frontend_choices, preencoder_choices
 
     ckpt_path = Path(ckpt)
-    config_path = Path(model_config) if model_config else ckpt_path.parent / CONFIG_FILE_NAME
+    config_path = Path(model_config) if model_config else ckpt_path.parent / PACK_CONFIG
     if not config_path.is_file():
         raise CheckpointError(
             config_path,
             f"espnet2 training config of {ckpt_path} not found: put it beside the checkpoint as "
-            f"{CONFIG_FILE_NAME} or pass it as model_config (s3prl: -g)",
+            f"{PACK_CONFIG} or pass it as model_config (s3prl: -g)",
         )
     config = load_config(config_path)
     state = load_state_dict(ckpt_path)
@@ -291,14 +313,7 @@ def load_encoder_checkpoint(
         input_size = preencoder.output_size()
 
     name = config["encoder"]
-    try:
-        encoder_class = encoder_choices.get_class(name)
-    except ValueError as exc:
-        raise CheckpointError(config_path, f"unknown encoder {name!r}: {exc}") from None
-    try:
-        encoder = encoder_class(input_size=int(input_size), **(config.get("encoder_conf") or {}))
-    except TypeError as exc:
-        raise CheckpointError(config_path, f"cannot build encoder {name!r} from encoder_conf: {exc}") from None
+    encoder = build_config_encoder(config, config_path, int(input_size))
     _load_part(encoder, state, "encoder.", ckpt_path)
     subsampling, min_frames = _subsampling(encoder)
 

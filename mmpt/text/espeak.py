@@ -1,4 +1,7 @@
-"""Text to 16 kHz speech with espeak-ng, with espeak-ng's own phone labels and their timings.
+"""The espeak-ng wrapper: text to 16 kHz speech and to espeak-ng's own phone labels, with their timings.
+
+Used by the embedded corpus' speech (:mod:`mmpt.synth`) and by the SUPERB phone lexicon
+(:mod:`mmpt.superb.lexicon`).
 
 Route: libespeak-ng through ctypes (no CLI). ``espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, options=1)``
 enables ``espeakEVENT_PHONEME`` events; the synth callback receives the 22050 Hz int16 samples and the

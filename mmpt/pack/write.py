@@ -1,4 +1,4 @@
-"""Write a pre-trained encoder pack (see :mod:`mmpt.asr.pretrained`) from any espnet2 experiment.
+"""Write a pre-trained encoder pack (see :mod:`mmpt.pack.layout`) from any espnet2 experiment.
 
 ``pack_encoder(config, model, out, fbank_conf=...)`` copies the model file and the statistics referenced
 by ``normalize_conf.stats_file``, writes the config with that path pointing at the copy, and the fbank
@@ -11,7 +11,6 @@ the seed), with the same normalisation statistics and fbank options: the "no pre
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 from pathlib import Path
@@ -19,33 +18,23 @@ from typing import Any, Dict, Optional, Union
 
 import yaml
 
-from mmpt.asr.pretrained import (
+from mmpt.data.errors import DataError
+from mmpt.pack.layout import (
     ENCODER_PREFIX,
     PACK_CONFIG,
     PACK_FBANK,
     PACK_MODEL,
+    PACK_RECORD,
     PACK_STATS,
-    build_config_encoder,
     find_model_file,
-    load_config,
-    load_state_dict,
     resolve_stats_file,
+    sha256_file,
 )
-from mmpt.data.errors import DataError
-from mmpt.pack.load import load_into
+from mmpt.pack.load import load_config, load_into, load_state_dict
 
 logger = logging.getLogger(__name__)
 
 PathLike = Union[str, Path]
-PACK_RECORD = "packed_from.yaml"
-
-
-def sha256_file(path: PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _copy(src: Path, dst: Path) -> None:
@@ -59,6 +48,8 @@ def random_encoder_state(config: PathLike, seed: int = 0) -> Dict[str, Any]:
     the same ``(config, seed)`` gives the same tensors. Raises DataError for an encoder espnet2 lacks."""
     import torch
     from espnet2.torch_utils.initialize import initialize
+
+    from mmpt.pack.encoder import build_config_encoder
 
     cfg = load_config(config)
     if not cfg.get("encoder"):
@@ -143,6 +134,8 @@ def pack_encoder(
     if not any(k.startswith(ENCODER_PREFIX) for k in state):
         raise DataError(model, f"no '{ENCODER_PREFIX}*' parameters: not a model with an encoder")
     if model:  # the encoder weights must be exactly those of the config's encoder
+        from mmpt.pack.encoder import build_config_encoder
+
         load_into(build_config_encoder(cfg, config), state, model, prefix=ENCODER_PREFIX,
                   what=f"the {cfg['encoder']} encoder of {config}")
     summary = None

@@ -7,9 +7,9 @@ import multiprocessing
 import numpy as np
 import pytest
 
-from mmpt.synth import speech
-from mmpt.synth.speech import EspeakError, EspeakNotFoundError, phone_inventory, phonemize, synthesize
 from mmpt.synth.voices import ACCENTS, SEEN_VARIANTS, UNSEEN_VARIANTS, Speaker, speaker_pool
+from mmpt.text import espeak
+from mmpt.text.espeak import EspeakError, EspeakNotFoundError, phone_inventory, phonemize, synthesize
 
 TEXT = "The quick brown fox jumps over the lazy dog, and then it runs away."
 
@@ -174,8 +174,8 @@ def test_bad_input(espeak):
 
 
 def test_missing_espeak_raises_clear_error(monkeypatch):
-    monkeypatch.setattr(speech, "_ENGINE", None)
-    monkeypatch.setattr(speech, "LIBRARY_NAMES", ("libespeak-ng-missing.so.9",))
+    monkeypatch.setattr(espeak, "_ENGINE", None)
+    monkeypatch.setattr(espeak, "LIBRARY_NAMES", ("libespeak-ng-missing.so.9",))
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     with pytest.raises(EspeakNotFoundError, match="espeak-ng not found: apt-get install espeak-ng"):
         synthesize("hello", make_speaker())

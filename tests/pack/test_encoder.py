@@ -9,9 +9,8 @@ import pytest
 import torch
 import yaml
 
-from mmpt.superb.checkpoint import CheckpointError, load_encoder_checkpoint, load_state_dict
-
-from .conftest import FBANK
+from mmpt.pack.encoder import CheckpointError, load_encoder_checkpoint, load_state_dict
+from tests.superb.conftest import FBANK
 
 
 def _copy_exp(tiny_ckpt, tmp_path, with_fbank=True):
@@ -132,7 +131,7 @@ def test_fbank_yaml_beside_the_checkpoint_is_used(tiny_ckpt, tmp_path):
 
 def test_default_fbank_with_a_warning(tiny_ckpt, tmp_path, caplog):
     exp = _copy_exp(tiny_ckpt, tmp_path, with_fbank=False)
-    with caplog.at_level(logging.WARNING, logger="mmpt.superb.checkpoint"):
+    with caplog.at_level(logging.WARNING, logger="mmpt.pack.encoder"):
         loaded = load_encoder_checkpoint(exp / "model.pth")
     assert "no fbank.yaml" in caplog.text
     assert loaded.fbank.num_mel_bins == 80

@@ -1,4 +1,4 @@
-"""Pre-trained encoder packs: reading packs and espnet2 experiment dirs, packing, the training config."""
+"""Packs: reading packs and espnet2 experiment dirs, the model-file choice, packing."""
 from __future__ import annotations
 
 import shutil
@@ -8,13 +8,12 @@ import pytest
 import torch
 import yaml
 
-from mmpt.asr.pack import pack_encoder
-from mmpt.asr.pretrained import find_model_file, load_pretrained
-from mmpt.asr.train_config import make_train_config, write_config
-from mmpt.bin import make_train_config as make_cli
 from mmpt.bin import pack_encoder as pack_cli
 from mmpt.data.errors import DataError
-from tests.asr.conftest import ENCODER_CONF, encoder_state, make_exp
+from mmpt.pack.layout import find_model_file, resolve_model_file
+from mmpt.pack.read import load_pretrained
+from mmpt.pack.write import pack_encoder
+from tests.pack.conftest import ENCODER_CONF, encoder_state, make_exp
 
 
 def test_exp_dir_is_read_with_its_own_encoder_config(exp_dir: Path):
@@ -41,6 +40,13 @@ def test_model_file_choice(tmp_path: Path):
         find_model_file(exp)
     with pytest.raises(DataError, match="training checkpoint"):
         load_pretrained(exp / "checkpoint.pth").encoder_state_dict()
+
+
+def test_missing_checkpoint_is_named(tmp_path):
+    with pytest.raises(DataError, match="no-such"):
+        resolve_model_file(tmp_path / "no-such")
+    with pytest.raises(DataError, match="no model file"):
+        resolve_model_file(tmp_path)
 
 
 def test_bad_sources(tmp_path: Path, exp_dir: Path):
@@ -130,57 +136,3 @@ def test_random_init_pack_is_the_untrained_encoder_of_the_config(tmp_path: Path,
     assert pack_cli.main(["--config", str(config), "--random_init", "3", "--model", str(exp_dir / "3epoch.pth"),
                           "--out", str(tmp_path / "both")]) == 1
     assert "exclude each other" in capsys.readouterr().err
-
-
-BASE = {"input_size": 80, "encoder": "conformer", "encoder_conf": {"output_size": 144, "num_blocks": 2},
-        "postencoder": "conformer_head", "init_param": ["other.pth:decoder:decoder"], "max_epoch": 3}
-
-
-def test_train_config_from_pack(tmp_path: Path, exp_dir: Path):
-    p = load_pretrained(exp_dir)
-    cfg = make_train_config(BASE, pretrained=p, freeze_encoder=True, fbank_conf=exp_dir / "fbank.yaml")
-    assert cfg["encoder"] == "conformer" and cfg["encoder_conf"] == ENCODER_CONF  # the checkpoint's, not BASE's
-    assert cfg["normalize"] == "global_mvn" and cfg["normalize_conf"]["stats_file"] == str(p.stats_file)
-    assert cfg["init_param"] == ["other.pth:decoder:decoder", f"{p.model_path}:encoder:encoder"]
-    assert cfg["freeze_param"] == ["encoder"]
-    assert cfg["postencoder"] == "conformer_head" and cfg["max_epoch"] == 3
-    assert BASE["encoder_conf"] == {"output_size": 144, "num_blocks": 2}  # the base is not modified
-    assert "freeze_param" not in make_train_config(BASE, pretrained=p, freeze_encoder=False)
-
-    other = tmp_path / "fbank40.yaml"
-    other.write_text("num_mel_bins: 40\n")
-    with pytest.raises(DataError, match="num_mel_bins: 40 != 80"):
-        make_train_config(BASE, pretrained=p, fbank_conf=other)
-
-
-def test_train_config_from_scratch(tmp_path: Path, exp_dir: Path, caplog):
-    stats = exp_dir.parent / "st_stats_fbank/train/feats_stats.npz"
-    cfg = make_train_config(BASE, stats_file=stats, freeze_encoder=True)
-    assert cfg["encoder_conf"] == BASE["encoder_conf"] and cfg["normalize_conf"]["stats_file"] == str(stats.resolve())
-    assert "randomly initialised encoder" in caplog.text
-    with pytest.raises(DataError, match="run the CMVN stage"):
-        make_train_config(BASE, stats_file=tmp_path / "none.npz")
-    with pytest.raises(DataError, match="no encoder"):
-        make_train_config({"max_epoch": 1})
-    out = tmp_path / "train.yaml"
-    assert write_config(cfg, out, "header line") and not write_config(cfg, out, "header line")
-    assert out.read_text().startswith("# header line\n") and yaml.safe_load(out.read_text()) == cfg
-
-
-def test_make_train_config_cli(tmp_path: Path, exp_dir: Path, capsys, monkeypatch):
-    base = tmp_path / "base.yaml"
-    base.write_text(yaml.safe_dump(BASE))
-    out = tmp_path / "exp" / "train.yaml"
-    args = ["--base", str(base), "--out", str(out), "--pretrained_encoder", str(exp_dir), "--freeze_encoder", "true",
-            "--fbank_conf", str(exp_dir / "fbank.yaml")]
-    assert make_cli.main(args) == 0
-    assert f"{len(encoder_state(0))} tensors in" in capsys.readouterr().out
-    cfg = yaml.safe_load(out.read_text())
-    assert cfg["freeze_param"] == ["encoder"] and cfg["encoder_conf"] == ENCODER_CONF
-    assert make_cli.main(args) == 0 and "up to date" in capsys.readouterr().out
-    # The same encoder named by a relative path: the same file (recipes fingerprint it).
-    monkeypatch.chdir(exp_dir.parent)
-    args[args.index(str(exp_dir))] = exp_dir.name
-    assert make_cli.main(args) == 0 and "up to date" in capsys.readouterr().out
-    assert make_cli.main(["--base", str(base), "--out", str(out), "--pretrained_encoder", str(tmp_path / "x")]) == 1
-    assert "pre-trained encoder not found" in capsys.readouterr().err
