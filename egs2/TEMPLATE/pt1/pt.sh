@@ -21,29 +21,13 @@
 # mid-training, MAE continued on the MuST-C audio (egs2/must_c/pt1).
 set -euo pipefail
 
-if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
-    echo "$0: run me from a recipe directory (egs2/<corpus>/pt1/, holding path.sh and scripts/)" >&2
-    exit 1
-fi
-. scripts/utils/log.sh
-. ./cmd.sh
+. "$(dirname "$0")/scripts/utils/options.sh"
+stage_script_setup "egs2/<corpus>/pt1/"
 
-SECONDS=0
-
-# General options
-stage=1                 # first stage to run
-stop_stage=10000        # last stage to run
-nj=4                    # parallel jobs (processes, or Slurm jobs with cmd_backend=slurm)
-cmd_backend=${cmd_backend}   # local | slurm (default from cmd.sh)
-dumpdir=dump            # features go to ${dumpdir}/fbank/<set> and ${dumpdir}/video/<set>
-expdir=exp              # experiments and statistics go here
-ngpu=0                  # GPUs per node for training (0: CPU)
-num_nodes=1             # nodes for training (> 1: inside a Slurm allocation, one srun task per node)
-
-# Data preparation
-local_data_opts=        # options passed to local/data.sh
-train_set=              # name of the training data directory (data/<train_set>)
-valid_set=              # name of the validation data directory
+# General options (stage, stop_stage, nj, cmd_backend, dumpdir, expdir, ngpu, num_nodes) and the data sets
+# (local_data_opts, train_set, valid_set): scripts/utils/options.sh. Features go to ${dumpdir}/fbank/<set>
+# and ${dumpdir}/video/<set>.
+general_option_defaults
 
 # Features
 fbank_conf=conf/fbank.yaml   # fbank options (YAML)
@@ -89,17 +73,7 @@ Stages:
      training audio with --pt_recompute_bn true)
 
 Options:
-  --stage           first stage to run (default: ${stage})
-  --stop_stage      last stage to run (default: ${stop_stage})
-  --nj              number of parallel jobs (default: ${nj})
-  --cmd_backend     local or slurm (default from cmd.sh: ${cmd_backend})
-  --dumpdir         feature directory (default: ${dumpdir})
-  --expdir          experiment directory (default: ${expdir})
-  --ngpu            GPUs per node (default: ${ngpu}); > 1: one training process per GPU
-  --num_nodes       training nodes (default: ${num_nodes}); > 1 needs a Slurm allocation
-  --local_data_opts options for local/data.sh (default: "${local_data_opts}")
-  --train_set       training set name (required)
-  --valid_set       validation set name (required)
+$(general_options_help)
   --fbank_conf      fbank configuration (default: ${fbank_conf})
   --video_fps       frame rate of the dumped clips (default: ${video_fps})
   --video_size      dumped frame size, N or HxW (default: the config's image_size, shorter side)
@@ -125,31 +99,9 @@ Options:
 EOF
 )
 
-log "$0 $*"
-# the command line RESULTS.md reports (mmpt.report.environment)
-export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
-. scripts/utils/parse_options.sh
+parse_stage_options "$@"
 
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    log "${help_message}"
-    exit 2
-fi
-
-. ./path.sh
-case "${cmd_backend}" in
-    local|slurm) export cmd_backend ;;
-    *) log "Error: --cmd_backend must be local or slurm, got '${cmd_backend}'"; exit 2 ;;
-esac
-
-[ -z "${train_set}" ] && { log "Error: --train_set is required"; exit 2; }
-[ -z "${valid_set}" ] && { log "Error: --valid_set is required"; exit 2; }
-for opt in train_set valid_set; do
-    if [[ "${!opt}" =~ [[:space:]] ]]; then
-        log "Error: --${opt} takes one set name, got '${!opt}'"
-        exit 2
-    fi
-done
+require_sets train_set valid_set
 case "${pt_recompute_bn}" in
     true|false) ;;
     *) log "Error: --pt_recompute_bn must be true or false, got '${pt_recompute_bn}'"; exit 2 ;;
@@ -189,8 +141,7 @@ if [ -n "${num_workers}" ] && ! [[ "${num_workers}" =~ ^[0-9]+$ ]]; then
 fi
 
 # The training and validation sets, each once.
-all_sets=("${train_set}")
-[ "${valid_set}" != "${train_set}" ] && all_sets+=("${valid_set}")
+collect_sets train_set valid_set
 
 . scripts/utils/stages.sh
 
@@ -278,18 +229,7 @@ if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ] && [ "${audio_only}" = fals
 fi
 
 if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
-    scp=${feats_dir}/${train_set}/feats.scp
-    stats=${stats_dir}/train/feats_stats.npz
-    require_file "${scp}" "run stage 2 first"
-    stamp=$({ cat "${scp}"; cat "${feats_dir}/${train_set}/.done" 2>/dev/null || true; } | sha256)
-    if [ -f "${stats}" ] && [ "$(cat "${stats}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-        log "Stage 4: ${stats} is up to date"
-    else
-        log "Stage 4: global CMVN statistics of ${scp} -> ${stats}"
-        rm -f "${stats}.stamp"
-        python -m mmpt.bin.compute_cmvn --nj "${nj}" "${scp}" "${stats}"
-        echo "${stamp}" > "${stats}.stamp"
-    fi
+    stage_cmvn 4
     # espnet2's dataset reads every data file for every key of the shape file: the shapes list only the
     # clips present in both dumps (one dump may have excluded a clip the other kept).
     for split in train valid; do

@@ -16,29 +16,12 @@
 # Every stage is resumable: running it again skips the work that is already done.
 set -euo pipefail
 
-if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
-    echo "$0: run me from a recipe directory (egs2/<corpus>/st1/, holding path.sh and scripts/)" >&2
-    exit 1
-fi
-. scripts/utils/log.sh
-. ./cmd.sh
+. "$(dirname "$0")/scripts/utils/options.sh"
+stage_script_setup "egs2/<corpus>/st1/"
 
-SECONDS=0
-
-# General options
-stage=1                 # first stage to run
-stop_stage=10000        # last stage to run
-nj=4                    # parallel jobs (processes, or Slurm jobs with cmd_backend=slurm)
-cmd_backend=${cmd_backend}   # local | slurm (default from cmd.sh)
-dumpdir=dump            # features go to ${dumpdir}/fbank/<set>
-expdir=exp              # experiments and statistics go here
-ngpu=0                  # GPUs per node for training and decoding (0: CPU)
-num_nodes=1             # nodes for training (> 1: inside a Slurm allocation, one srun task per node)
-
-# Data preparation
-local_data_opts=        # options passed to local/data.sh
-train_set=              # name of the training data directory (data/<train_set>)
-valid_set=              # name of the validation data directory
+# General options (stage, stop_stage, nj, cmd_backend, dumpdir, expdir, ngpu, num_nodes) and the data sets
+# (local_data_opts, train_set, valid_set): scripts/utils/options.sh
+general_option_defaults
 test_sets=              # names of the evaluation data directories, space separated
 src_lang=en             # source language
 tgt_lang=de             # target language
@@ -86,17 +69,7 @@ Stages:
   9: pack the trained encoder -> <st_exp>/packed
 
 Options:
-  --stage           first stage to run (default: ${stage})
-  --stop_stage      last stage to run (default: ${stop_stage})
-  --nj              number of parallel jobs (default: ${nj})
-  --cmd_backend     local or slurm (default from cmd.sh: ${cmd_backend})
-  --dumpdir         feature directory (default: ${dumpdir})
-  --expdir          experiment directory (default: ${expdir})
-  --ngpu            GPUs per node (default: ${ngpu}); > 1: one training process per GPU
-  --num_nodes       training nodes (default: ${num_nodes}); > 1 needs a Slurm allocation
-  --local_data_opts options for local/data.sh (default: "${local_data_opts}")
-  --train_set       training set name (required)
-  --valid_set       validation set name (required)
+$(general_options_help)
   --test_sets       evaluation set names, space separated (required)
   --src_lang        source language (default: ${src_lang})
   --tgt_lang        target language (default: ${tgt_lang})
@@ -124,45 +97,16 @@ Options:
 EOF
 )
 
-log "$0 $*"
-# the command line RESULTS.md reports (mmpt.report.environment)
-export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
-. scripts/utils/parse_options.sh
+parse_stage_options "$@"
 
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    log "${help_message}"
-    exit 2
-fi
-
-. ./path.sh
-case "${cmd_backend}" in
-    local|slurm) export cmd_backend ;;
-    *) log "Error: --cmd_backend must be local or slurm, got '${cmd_backend}'"; exit 2 ;;
-esac
-
-[ -z "${train_set}" ] && { log "Error: --train_set is required"; exit 2; }
-[ -z "${valid_set}" ] && { log "Error: --valid_set is required"; exit 2; }
-[ -z "${test_sets}" ] && { log "Error: --test_sets is required"; exit 2; }
-for opt in train_set valid_set; do
-    if [[ "${!opt}" =~ [[:space:]] ]]; then
-        log "Error: --${opt} takes one set name, got '${!opt}'"
-        exit 2
-    fi
-done
+require_sets train_set valid_set test_sets
 if [ "${feats_type}" != fbank ]; then
     log "Error: --feats_type ${feats_type} is not supported (only fbank)"
     exit 2
 fi
 
 # Every set, each once, in order: training, validation, evaluation.
-all_sets=()
-for dset in ${train_set} ${valid_set} ${test_sets}; do
-    case " ${all_sets[*]:-} " in
-        *" ${dset} "*) ;;
-        *) all_sets+=("${dset}") ;;
-    esac
-done
+collect_sets train_set valid_set test_sets
 
 . scripts/utils/stages.sh
 

@@ -65,19 +65,17 @@ stage_fbank() {
     done
 }
 
-# stage_cmvn: global CMVN statistics of the training set -> ${stats_dir}/train/feats_stats.npz.
+# stage_cmvn [STAGE]: global CMVN statistics of the training set -> ${stats_dir}/train/feats_stats.npz
+# (STAGE: the stage number the log names, default 3).
 stage_cmvn() {
-    local scp=${feats_dir}/${train_set}/feats.scp stats=${stats_dir}/train/feats_stats.npz stamp
-    if [ ! -f "${scp}" ]; then
-        log "Error: ${scp} does not exist; run stage 2 first"
-        exit 1
-    fi
+    local stage_no=${1:-3} scp=${feats_dir}/${train_set}/feats.scp stats=${stats_dir}/train/feats_stats.npz stamp
+    require_file "${scp}" "run stage 2 first"
     # The dump's .done marker changes whenever the features are recomputed (the scp alone may not).
     stamp=$({ cat "${scp}"; cat "${feats_dir}/${train_set}/.done" 2>/dev/null || true; } | sha256)
     if [ -f "${stats}" ] && [ "$(cat "${stats}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-        log "Stage 3: ${stats} is up to date"
+        log "Stage ${stage_no}: ${stats} is up to date"
     else
-        log "Stage 3: global CMVN statistics of ${scp} -> ${stats}"
+        log "Stage ${stage_no}: global CMVN statistics of ${scp} -> ${stats}"
         rm -f "${stats}.stamp"
         python -m mmpt.bin.compute_cmvn --nj "${nj}" "${scp}" "${stats}"
         echo "${stamp}" > "${stats}.stamp"
