@@ -165,20 +165,7 @@ log "Training config: ${pt_config} (--conf_scale ${conf_scale})"
 config_info() {
     require_file "${pt_config}" "give an existing --pt_config (or --conf_scale cpu|paper)"
     local info
-    if ! info=$(python - "${pt_config}" <<'PY'
-import sys
-import yaml
-from mmpt.pretrain.objectives.config_name import objective_of
-try:
-    with open(sys.argv[1], encoding="utf-8") as f:
-        cfg = yaml.safe_load(f) or {}
-    method = objective_of(cfg, where=sys.argv[1])
-except (OSError, yaml.YAMLError, ValueError) as exc:
-    sys.exit(f"{sys.argv[1]}: not a readable pre-training config ({exc})")
-size = (cfg.get("video_encoder_conf") or {}).get("image_size", 224)
-print(method, size)
-PY
-    ); then
+    if ! info=$(python -m mmpt.bin.pt_config info "${pt_config}"); then
         log "Error: cannot read ${pt_config}"
         exit 1
     fi
@@ -240,53 +227,7 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
             require_file "${f}" "run stages 2 and 3 first"
         done
         log "Stage 4: shape files of ${dset} (clips with audio${video_shape:+ and video}) -> ${stats_dir}/${split}/"
-        python - "${feats_dir}/${dset}/feats_shape" "${video_shape}" "${stats_dir}/${split}" <<'PY'
-import logging
-import sys
-from pathlib import Path
-
-from mmpt.data.datadir import read_kv
-
-logging.basicConfig(level=logging.INFO, format="%(levelname)s pt.sh: %(message)s")
-speech_file, out = Path(sys.argv[1]), Path(sys.argv[3])
-if not sys.argv[2]:  # audio alone: every clip, no video shapes
-    speech = read_kv(speech_file)
-    if not speech:
-        sys.exit(f"Error: {speech_file} lists no utterance")
-    content = "".join(f"{k} {speech[k]}\n" for k in sorted(speech))
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "video_shape").unlink(missing_ok=True)
-    path = out / "speech_shape"
-    state = "up to date"
-    if not path.is_file() or path.read_text(encoding="utf-8") != content:
-        path.with_name("speech_shape.tmp").write_text(content, encoding="utf-8")
-        path.with_name("speech_shape.tmp").replace(path)
-        state = "written: speech_shape"
-    print(f"{out}: {len(speech)} utterances with audio ({state})")
-    sys.exit(0)
-video_file = Path(sys.argv[2])
-speech, video = read_kv(speech_file), read_kv(video_file)
-both = sorted(set(speech) & set(video))
-for name, table, other in (("speech", speech, video_file), ("video", video, speech_file)):
-    alone = sorted(set(table) - set(both))
-    if alone:
-        logging.warning("%d clip(s) of %s are not in %s and are left out of training, e.g. %s",
-                        len(alone), speech_file if name == "speech" else video_file, other, alone[0])
-if not both:
-    sys.exit(f"Error: {speech_file} and {video_file} have no utterance in common")
-out.mkdir(parents=True, exist_ok=True)
-written = []
-for name, table in (("speech_shape", speech), ("video_shape", video)):
-    content = "".join(f"{k} {table[k]}\n" for k in both)
-    path = out / name
-    if not path.is_file() or path.read_text(encoding="utf-8") != content:
-        tmp = path.with_name(name + ".tmp")
-        tmp.write_text(content, encoding="utf-8")
-        tmp.replace(path)
-        written.append(name)
-state = f"written: {' '.join(written)}" if written else "up to date"
-print(f"{out}: {len(both)} clips with audio and video ({state})")
-PY
+        python -m mmpt.bin.av_shapes "${feats_dir}/${dset}/feats_shape" "${video_shape}" "${stats_dir}/${split}"
     done
 fi
 
@@ -307,32 +248,8 @@ if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
         require_file "${init_exp}/config.yaml" "give a pre-training experiment directory (or full pack) as --init_exp"
         init_model=$(pick_model "${init_exp}" "${pt_model}")
         # The architecture must be --pt_config's, the fbank the recipe's; the statistics are the init's.
-        if ! stats_file=$(python - "${init_exp}/config.yaml" "${init_model}" "${pt_config}" "${fbank_conf}" <<'PY'
-import sys
-from pathlib import Path
-
-from mmpt.asr.pretrained import load_config, load_pretrained, load_state_dict
-from mmpt.asr.train_config import fbank_differences
-from mmpt.pretrain.objectives.config_name import objective_of
-
-init_cfg, model, pt_config, fbank = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
-a, b = load_config(init_cfg), load_config(pt_config)
-for key in ("input_size", "encoder", "encoder_conf", "video_encoder_conf", "mae_decoder_conf"):
-    if a.get(key) != b.get(key):
-        sys.exit(f"Error: {init_cfg} has another {key} than {pt_config}: {a.get(key)} != {b.get(key)}")
-if objective_of(a, str(init_cfg)) != objective_of(b, str(pt_config)):
-    sys.exit(f"Error: {init_cfg} was trained with another objective than {pt_config}")
-if not any(k.startswith("mae_decoder.") for k in load_state_dict(model)):
-    sys.exit(f"Error: {model} holds no MAE decoder (an --encoder_only pack?): give the pre-training experiment")
-init_fbank = init_cfg.parent / "fbank.yaml"
-if not init_fbank.is_file():
-    sys.exit(f"Error: {init_fbank} is missing: cannot check that the features are the pre-training's")
-diff = fbank_differences(fbank, init_fbank)
-if diff:
-    sys.exit(f"Error: {fbank} differs from the features of {init_cfg.parent}: " + "; ".join(diff))
-print(load_pretrained(init_cfg).stats_file)
-PY
-        ); then
+        if ! stats_file=$(python -m mmpt.bin.pt_config check_init "${init_exp}/config.yaml" "${init_model}" \
+                "${pt_config}" "${fbank_conf}"); then
             log "Error: cannot continue the pre-training of ${init_exp} (reason above)"
             exit 1
         fi

@@ -212,19 +212,7 @@ run_training() {
 # rewritten in place must retrain what was initialised from it.
 pretrained_fingerprint() {
     [ -n "$1" ] || return 0
-    python - "$1" <<'PY'
-import sys
-from mmpt.asr.pack import sha256_file
-from mmpt.asr.pretrained import load_pretrained
-from mmpt.data.errors import DataError
-try:
-    p = load_pretrained(sys.argv[1])
-except DataError as exc:
-    sys.exit(f"Error: {exc}")
-print(sha256_file(p.model_path))
-if p.stats_file:
-    print(sha256_file(p.stats_file))
-PY
+    python -m mmpt.bin.pretrained_info fingerprint "$1"
 }
 
 # pick_model EXP NAME: EXP/NAME when it exists, else the preferred model file of EXP.
@@ -234,13 +222,5 @@ pick_model() {
         echo "${exp}/${name}"
         return 0
     fi
-    python - "${exp}" <<'PY'
-import sys
-from mmpt.asr.pretrained import find_model_file
-from mmpt.data.errors import DataError
-try:
-    print(find_model_file(sys.argv[1]))
-except DataError as exc:
-    sys.exit(f"Error: {exc}")
-PY
+    python -m mmpt.bin.pretrained_info model_file "${exp}"
 }
