@@ -152,10 +152,7 @@ collect_sets train_set valid_set test_sets
 
 . scripts/utils/stages.sh
 
-asr_config=$(scaled_config "${asr_config}" "${conf_scale}")
-scale_suffix=
-if [ "${conf_scale}" = paper ]; then scale_suffix=_paper; fi   # in the default experiment name
-log "Training config: ${asr_config} (--conf_scale ${conf_scale})"
+use_scaled_config asr_config
 
 feats_dir=${dumpdir}/${feats_type}
 stats_dir=${expdir}/asr_stats_${feats_type}
@@ -187,23 +184,7 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
 fi
 
 if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
-    require_file "${bpemodel}" "run stage 4 first"
-    for split in train valid; do
-        [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
-        text=${feats_dir}/${dset}/text
-        shape=${stats_dir}/${split}/text_shape.${token_tag}
-        require_file "${text}" "run stage 2 first"
-        stamp=$(cat "${bpemodel}" "${token_list}" "${text}" | sha256)
-        if [ -f "${shape}" ] && [ "$(cat "${shape}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-            log "Stage 5: ${shape} is up to date"
-            continue
-        fi
-        log "Stage 5: token counts of ${text} -> ${shape}"
-        rm -f "${shape}.stamp"
-        python -m mmpt.bin.tokens shapes --bpemodel "${bpemodel}" --token_list "${token_list}" \
-            --pair "${text}=${shape}"
-        echo "${stamp}" > "${shape}.stamp"
-    done
+    stage_text_shapes "${token_dir}" "${token_tag}" text text_shape
 fi
 
 if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ] && [ "${cache_encoder}" = true ]; then
@@ -298,30 +279,13 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ] && [ "${cache_encoder}" = f
 fi
 
 if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
-    require_file "${asr_exp}/config.yaml" "run stage 6 first"
-    model_file=$(pick_model "${asr_exp}" "${inference_model}")
-    model_tag=$(basename "${model_file}" .pth)
-    decode_args=()
-    for conf in ${inference_configs}; do
-        require_file "${conf}" "give existing --inference_configs"
-        decode_args+=(--decode_config "${conf}")
-    done
     if [ "${cache_encoder}" = true ]; then
-        require_file "${asr_exp}/encoded_root" "run stage 6 first (it dumps the frozen encoder's outputs)"
-        decode_feats_dir=$(cat "${asr_exp}/encoded_root")
         hint="run stage 6 first (it dumps the frozen encoder's outputs)"
+        require_file "${asr_exp}/encoded_root" "${hint}"
+        stage_decode asr "${asr_exp}" "$(cat "${asr_exp}/encoded_root")" "${hint}" decoding
     else
-        decode_feats_dir=${feats_dir}
-        hint="run stage 2 first"
+        stage_decode asr "${asr_exp}" "${feats_dir}" "run stage 2 first" decoding
     fi
-    for dset in ${test_sets}; do
-        require_file "${decode_feats_dir}/${dset}/feats.scp" "${hint}"
-        decode_args+=(--set "${decode_feats_dir}/${dset}/feats.scp=${asr_exp}/decode_{tag}_${model_tag}/${dset}")
-    done
-    log "Stage 7: decoding ${test_sets} (${decode_feats_dir}) with ${model_file} (${inference_configs})"
-    # shellcheck disable=SC2086
-    python -m mmpt.bin.decode --task asr --train_config "${asr_exp}/config.yaml" --model_file "${model_file}" \
-        --ngpu "$([ "${ngpu}" -gt 0 ] && echo 1 || echo 0)" "${decode_args[@]}" ${inference_args}
 fi
 
 if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
@@ -332,8 +296,6 @@ fi
 if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ] && [ "${cache_encoder}" = true ]; then
     log "Stage 9: nothing to pack: the encoder is the frozen ${pretrained_encoder} (the head saw its cached outputs)"
 elif [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
-    require_file "${asr_exp}/config.yaml" "run stage 6 first"
-    model_file=$(pick_model "${asr_exp}" "${inference_model}")
     pack_opts=()
     if [ "${pack_recompute_bn}" = true ] && [ "${freeze_encoder}" = true ]; then
         log "Stage 9: the encoder was frozen: its batch-norm statistics stay those of ${pretrained_encoder:-its init}"
@@ -341,9 +303,7 @@ elif [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
         require_file "${feats_dir}/${train_set}/feats.scp" "run stage 2 first (or --pack_recompute_bn false)"
         pack_opts+=(--recompute_bn_stats "${feats_dir}/${train_set}/feats.scp" --bn_utts "${pack_bn_utts}")
     fi
-    log "Stage 9: packing the encoder of ${model_file} -> ${asr_exp}/packed"
-    python -m mmpt.bin.pack_encoder --config "${asr_exp}/config.yaml" --model "${model_file}" \
-        --fbank_conf "${fbank_conf}" --out "${asr_exp}/packed" "${pack_opts[@]}"
+    stage_pack "${asr_exp}" "${pack_opts[@]}"
 fi
 
 log "Successfully finished. [elapsed=${SECONDS}s]"

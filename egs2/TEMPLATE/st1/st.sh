@@ -110,10 +110,7 @@ collect_sets train_set valid_set test_sets
 
 . scripts/utils/stages.sh
 
-st_config=$(scaled_config "${st_config}" "${conf_scale}")
-scale_suffix=
-if [ "${conf_scale}" = paper ]; then scale_suffix=_paper; fi   # in the default experiment name
-log "Training config: ${st_config} (--conf_scale ${conf_scale})"
+use_scaled_config st_config
 
 feats_dir=${dumpdir}/${feats_type}
 stats_dir=${expdir}/st_stats_${feats_type}
@@ -152,31 +149,10 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
 fi
 
 if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
-    for side in tgt src; do
-        if [ "${side}" = tgt ]; then
-            dir=${tgt_token_dir}; tag=${tgt_token_tag}; name=${tgt_text_name}; prefix=text_shape
-        else
-            [ "${use_src_text}" = true ] || continue
-            dir=${src_token_dir}; tag=${src_token_tag}; name=${src_text_name}; prefix=src_text_shape
-        fi
-        require_file "${dir}/bpe.model" "run stage 4 first"
-        for split in train valid; do
-            [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
-            text=${feats_dir}/${dset}/${name}
-            shape=${stats_dir}/${split}/${prefix}.${tag}
-            require_file "${text}" "run stage 2 first"
-            stamp=$(cat "${dir}/bpe.model" "${dir}/tokens.txt" "${text}" | sha256)
-            if [ -f "${shape}" ] && [ "$(cat "${shape}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-                log "Stage 5: ${shape} is up to date"
-                continue
-            fi
-            log "Stage 5: token counts of ${text} -> ${shape}"
-            rm -f "${shape}.stamp"
-            python -m mmpt.bin.tokens shapes --bpemodel "${dir}/bpe.model" --token_list "${dir}/tokens.txt" \
-                --pair "${text}=${shape}"
-            echo "${stamp}" > "${shape}.stamp"
-        done
-    done
+    stage_text_shapes "${tgt_token_dir}" "${tgt_token_tag}" "${tgt_text_name}" text_shape
+    if [ "${use_src_text}" = true ]; then
+        stage_text_shapes "${src_token_dir}" "${src_token_tag}" "${src_text_name}" src_text_shape
+    fi
 fi
 
 if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
@@ -238,22 +214,7 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
 fi
 
 if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
-    require_file "${st_exp}/config.yaml" "run stage 6 first"
-    model_file=$(pick_model "${st_exp}" "${inference_model}")
-    model_tag=$(basename "${model_file}" .pth)
-    decode_args=()
-    for conf in ${inference_configs}; do
-        require_file "${conf}" "give existing --inference_configs"
-        decode_args+=(--decode_config "${conf}")
-    done
-    for dset in ${test_sets}; do
-        require_file "${feats_dir}/${dset}/feats.scp" "run stage 2 first"
-        decode_args+=(--set "${feats_dir}/${dset}/feats.scp=${st_exp}/decode_{tag}_${model_tag}/${dset}")
-    done
-    log "Stage 7: translating ${test_sets} with ${model_file} (${inference_configs})"
-    # shellcheck disable=SC2086
-    python -m mmpt.bin.decode --task st --train_config "${st_exp}/config.yaml" --model_file "${model_file}" \
-        --ngpu "$([ "${ngpu}" -gt 0 ] && echo 1 || echo 0)" "${decode_args[@]}" ${inference_args}
+    stage_decode st "${st_exp}" "${feats_dir}" "run stage 2 first" translating
 fi
 
 if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
@@ -263,11 +224,7 @@ if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
 fi
 
 if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
-    require_file "${st_exp}/config.yaml" "run stage 6 first"
-    model_file=$(pick_model "${st_exp}" "${inference_model}")
-    log "Stage 9: packing the encoder of ${model_file} -> ${st_exp}/packed"
-    python -m mmpt.bin.pack_encoder --config "${st_exp}/config.yaml" --model "${model_file}" \
-        --fbank_conf "${fbank_conf}" --out "${st_exp}/packed"
+    stage_pack "${st_exp}"
 fi
 
 log "Successfully finished. [elapsed=${SECONDS}s]"
