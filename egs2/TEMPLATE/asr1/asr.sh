@@ -153,6 +153,7 @@ collect_sets train_set valid_set test_sets
 . scripts/utils/stages.sh
 
 use_scaled_config asr_config
+log "Training config: ${asr_config} (--conf_scale ${conf_scale})"
 
 feats_dir=${dumpdir}/${feats_type}
 stats_dir=${expdir}/asr_stats_${feats_type}

@@ -111,6 +111,7 @@ collect_sets train_set valid_set test_sets
 . scripts/utils/stages.sh
 
 use_scaled_config st_config
+log "Training config: ${st_config} (--conf_scale ${conf_scale})"
 
 feats_dir=${dumpdir}/${feats_type}
 stats_dir=${expdir}/st_stats_${feats_type}

@@ -107,14 +107,13 @@ scaled_config() {
 
 # use_scaled_config NAME: the training config option NAME (asr_config, st_config) becomes its config of
 # --conf_scale (scaled_config); sets scale_suffix, the default experiment name's mark of the scale ("" or
-# "_paper").
+# "_paper"). (The caller logs the config: the plan's tests read "(<task>.sh:<line>:main) Training config".)
 use_scaled_config() {
     local config
     config=$(scaled_config "${!1}" "${conf_scale}")
     printf -v "$1" '%s' "${config}"
     scale_suffix=
     if [ "${conf_scale}" = paper ]; then scale_suffix=_paper; fi
-    log "Training config: ${config} (--conf_scale ${conf_scale})"
 }
 
 # require_file FILE HINT: stop with the stage's hint when FILE is missing.
