@@ -71,11 +71,7 @@ log "installing the pinned stack (tools/requirements.txt)"
 # Keep the chosen torch: constrain it to what is installed now.
 constraints=$(mktemp)
 trap 'rm -f "${constraints}"' EXIT
-"${venv}/bin/python" - > "${constraints}" <<'PY'
-from importlib.metadata import version
-for name in ("torch", "torchaudio"):
-    print(f"{name}=={version(name)}")
-PY
+"${pip[@]}" list --format=freeze 2>/dev/null | grep -E '^(torch|torchaudio)==' > "${constraints}"
 "${pip[@]}" install -q -c "${constraints}" -r "${tools_dir}/requirements.txt"
 
 log "installing mmpt (editable)"

@@ -187,14 +187,15 @@ def test_errors_name_the_problem(checkout: Path, venv: Path):
 
 @pytest.mark.parametrize("recipe", RECIPES)
 def test_recipe_configs_follow_the_shared_ones(recipe: str):
-    """The recipes' copies of mmpt/conf/pretrain differ from them in the number of epochs at most (cpu),
-    not at all for the paper's sizes; the fbank options are the toolkit's."""
+    """The recipes' copies of mmpt/conf/pretrain/cpu differ from them in the number of epochs at most; the
+    paper's sizes and the fbank options are links to the toolkit's (one owner)."""
     conf = REPO_ROOT / recipe / "conf"
     shared = REPO_ROOT / "mmpt/conf"
-    assert (conf / "fbank.yaml").read_text() == (shared / "fbank.yaml").read_text()
+    assert (conf / "fbank.yaml").is_symlink() and (conf / "fbank.yaml").resolve() == (shared / "fbank.yaml").resolve()
+    for paper in (conf / "paper").iterdir():
+        assert paper.is_symlink(), paper
+        assert paper.resolve() == (shared / "pretrain/paper" / paper.name).resolve(), paper
     for method in METHODS:
-        paper = yaml.safe_load((conf / "paper" / f"{method}.yaml").read_text())
-        assert paper == yaml.safe_load((shared / "pretrain/paper" / f"{method}.yaml").read_text()), method
         cpu = yaml.safe_load((conf / "cpu" / f"{method}.yaml").read_text())
         ref = yaml.safe_load((shared / "pretrain/cpu" / f"{method}.yaml").read_text())
         assert {k: v for k, v in cpu.items() if k != "max_epoch"} == {
@@ -209,7 +210,8 @@ def test_setup_creates_a_recipe(checkout: Path, venv: Path):
     new = checkout / "egs2/mycorpus/pt1"
     assert (new / "pt.sh").resolve() == (TEMPLATE / "pt1/pt.sh").resolve()
     assert (new / "path.sh").is_symlink() and (new / "scripts").is_symlink()
-    assert not (new / "db.sh").is_symlink() and not (new / "cmd.sh").is_symlink()
+    assert (new / "db.sh").resolve() == (TEMPLATE / "common/db.sh").resolve() and not (new / "cmd.sh").is_symlink()
+    assert all((p.is_symlink() and p.resolve().is_file()) for p in (new / "conf/paper").iterdir())
     assert sorted(p.name for p in (new / "conf/paper").iterdir()) == ["clr.yaml", "mae.yaml", "mae_clr.yaml"]
     res = run_script(["run.sh", "--stop_stage", "1"], cwd=new)
     assert res.returncode != 0 and "local/data.sh is still the template" in res.stderr

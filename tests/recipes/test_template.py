@@ -115,10 +115,11 @@ def test_setup_creates_recipe_and_refuses_to_overwrite(checkout: Path):
     assert os.readlink(target / "asr.sh") == "../../TEMPLATE/asr1/asr.sh"
     assert os.readlink(target / "scripts") == "../../TEMPLATE/scripts"
     assert os.readlink(target / "path.sh") == "../../TEMPLATE/common/path.sh"
-    for name in ("cmd.sh", "db.sh"):
-        assert not (target / name).is_symlink()
-        assert (target / name).read_text() == (TEMPLATE / "common" / name).read_text()
-    assert (target / "conf" / "fbank.yaml").read_text() == (TEMPLATE / "asr1/conf/fbank.yaml").read_text()
+    assert os.readlink(target / "db.sh") == "../../TEMPLATE/common/db.sh"
+    assert not (target / "cmd.sh").is_symlink()
+    assert (target / "cmd.sh").read_text() == (TEMPLATE / "common/cmd.sh").read_text()
+    assert (target / "conf" / "fbank.yaml").resolve() == (checkout / "mmpt/conf/fbank.yaml").resolve()
+    assert not (target / "conf" / "train_asr_ctc_frozen.yaml").is_symlink()
     assert os.access(target / "run.sh", os.X_OK) and os.access(target / "local" / "data.sh", os.X_OK)
     assert "Warning" not in res.stderr  # egs2/<corpus>/<task> of the checkout: path.sh finds mmpt
 

@@ -17,29 +17,12 @@
 # Every stage is resumable: running it again skips the work that is already done.
 set -euo pipefail
 
-if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
-    echo "$0: run me from a recipe directory (egs2/<corpus>/asr1/, holding path.sh and scripts/)" >&2
-    exit 1
-fi
-. scripts/utils/log.sh
-. ./cmd.sh
+. "$(dirname "$0")/scripts/utils/options.sh"
+stage_script_setup "egs2/<corpus>/asr1/"
 
-SECONDS=0
-
-# General options
-stage=1                 # first stage to run
-stop_stage=10000        # last stage to run
-nj=4                    # parallel jobs (processes, or Slurm jobs with cmd_backend=slurm)
-cmd_backend=${cmd_backend}   # local | slurm (default from cmd.sh)
-dumpdir=dump            # features go to ${dumpdir}/fbank/<set>
-expdir=exp              # experiments and statistics go here
-ngpu=0                  # GPUs per node for training and decoding (0: CPU)
-num_nodes=1             # nodes for training (> 1: inside a Slurm allocation, one srun task per node)
-
-# Data preparation
-local_data_opts=        # options passed to local/data.sh
-train_set=              # name of the training data directory (data/<train_set>)
-valid_set=              # name of the validation data directory
+# General options (stage, stop_stage, nj, cmd_backend, dumpdir, expdir, ngpu, num_nodes) and the data sets
+# (local_data_opts, train_set, valid_set): scripts/utils/options.sh
+general_option_defaults
 test_sets=              # names of the evaluation data directories, space separated
 
 # Features
@@ -93,17 +76,7 @@ Stages:
      fbank with --pack_recompute_bn true, as the pre-training packs)
 
 Options:
-  --stage           first stage to run (default: ${stage})
-  --stop_stage      last stage to run (default: ${stop_stage})
-  --nj              number of parallel jobs (default: ${nj})
-  --cmd_backend     local or slurm (default from cmd.sh: ${cmd_backend})
-  --dumpdir         feature directory (default: ${dumpdir})
-  --expdir          experiment directory (default: ${expdir})
-  --ngpu            GPUs per node (default: ${ngpu}); > 1: one training process per GPU
-  --num_nodes       training nodes (default: ${num_nodes}); > 1 needs a Slurm allocation
-  --local_data_opts options for local/data.sh (default: "${local_data_opts}")
-  --train_set       training set name (required)
-  --valid_set       validation set name (required)
+$(general_options_help)
   --test_sets       evaluation set names, space separated (required)
   --feats_type      feature type (default: ${feats_type})
   --fbank_conf      fbank configuration (default: ${fbank_conf})
@@ -133,32 +106,9 @@ Options:
 EOF
 )
 
-log "$0 $*"
-# the command line RESULTS.md reports (mmpt.report.environment)
-export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
-. scripts/utils/parse_options.sh
+parse_stage_options "$@"
 
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    log "${help_message}"
-    exit 2
-fi
-
-. ./path.sh
-case "${cmd_backend}" in
-    local|slurm) export cmd_backend ;;
-    *) log "Error: --cmd_backend must be local or slurm, got '${cmd_backend}'"; exit 2 ;;
-esac
-
-[ -z "${train_set}" ] && { log "Error: --train_set is required"; exit 2; }
-[ -z "${valid_set}" ] && { log "Error: --valid_set is required"; exit 2; }
-[ -z "${test_sets}" ] && { log "Error: --test_sets is required"; exit 2; }
-for opt in train_set valid_set; do
-    if [[ "${!opt}" =~ [[:space:]] ]]; then
-        log "Error: --${opt} takes one set name, got '${!opt}'"
-        exit 2
-    fi
-done
+require_sets train_set valid_set test_sets
 if [ "${feats_type}" != fbank ]; then
     log "Error: --feats_type ${feats_type} is not supported (only fbank)"
     exit 2
@@ -198,19 +148,11 @@ case "${encoder_layers}" in
 esac
 
 # Every set, each once, in order: training, validation, evaluation.
-all_sets=()
-for dset in ${train_set} ${valid_set} ${test_sets}; do
-    case " ${all_sets[*]:-} " in
-        *" ${dset} "*) ;;
-        *) all_sets+=("${dset}") ;;
-    esac
-done
+collect_sets train_set valid_set test_sets
 
 . scripts/utils/stages.sh
 
-asr_config=$(scaled_config "${asr_config}" "${conf_scale}")
-scale_suffix=
-if [ "${conf_scale}" = paper ]; then scale_suffix=_paper; fi   # in the default experiment name
+use_scaled_config asr_config
 log "Training config: ${asr_config} (--conf_scale ${conf_scale})"
 
 feats_dir=${dumpdir}/${feats_type}
@@ -243,23 +185,7 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
 fi
 
 if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
-    require_file "${bpemodel}" "run stage 4 first"
-    for split in train valid; do
-        [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
-        text=${feats_dir}/${dset}/text
-        shape=${stats_dir}/${split}/text_shape.${token_tag}
-        require_file "${text}" "run stage 2 first"
-        stamp=$(cat "${bpemodel}" "${token_list}" "${text}" | sha256)
-        if [ -f "${shape}" ] && [ "$(cat "${shape}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-            log "Stage 5: ${shape} is up to date"
-            continue
-        fi
-        log "Stage 5: token counts of ${text} -> ${shape}"
-        rm -f "${shape}.stamp"
-        python -m mmpt.bin.tokens shapes --bpemodel "${bpemodel}" --token_list "${token_list}" \
-            --pair "${text}=${shape}"
-        echo "${stamp}" > "${shape}.stamp"
-    done
+    stage_text_shapes "${token_dir}" "${token_tag}" text text_shape
 fi
 
 if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ] && [ "${cache_encoder}" = true ]; then
@@ -354,30 +280,13 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ] && [ "${cache_encoder}" = f
 fi
 
 if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
-    require_file "${asr_exp}/config.yaml" "run stage 6 first"
-    model_file=$(pick_model "${asr_exp}" "${inference_model}")
-    model_tag=$(basename "${model_file}" .pth)
-    decode_args=()
-    for conf in ${inference_configs}; do
-        require_file "${conf}" "give existing --inference_configs"
-        decode_args+=(--decode_config "${conf}")
-    done
     if [ "${cache_encoder}" = true ]; then
-        require_file "${asr_exp}/encoded_root" "run stage 6 first (it dumps the frozen encoder's outputs)"
-        decode_feats_dir=$(cat "${asr_exp}/encoded_root")
         hint="run stage 6 first (it dumps the frozen encoder's outputs)"
+        require_file "${asr_exp}/encoded_root" "${hint}"
+        stage_decode asr "${asr_exp}" "$(cat "${asr_exp}/encoded_root")" "${hint}" decoding
     else
-        decode_feats_dir=${feats_dir}
-        hint="run stage 2 first"
+        stage_decode asr "${asr_exp}" "${feats_dir}" "run stage 2 first" decoding
     fi
-    for dset in ${test_sets}; do
-        require_file "${decode_feats_dir}/${dset}/feats.scp" "${hint}"
-        decode_args+=(--set "${decode_feats_dir}/${dset}/feats.scp=${asr_exp}/decode_{tag}_${model_tag}/${dset}")
-    done
-    log "Stage 7: decoding ${test_sets} (${decode_feats_dir}) with ${model_file} (${inference_configs})"
-    # shellcheck disable=SC2086
-    python -m mmpt.bin.decode --task asr --train_config "${asr_exp}/config.yaml" --model_file "${model_file}" \
-        --ngpu "$([ "${ngpu}" -gt 0 ] && echo 1 || echo 0)" "${decode_args[@]}" ${inference_args}
 fi
 
 if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
@@ -388,8 +297,6 @@ fi
 if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ] && [ "${cache_encoder}" = true ]; then
     log "Stage 9: nothing to pack: the encoder is the frozen ${pretrained_encoder} (the head saw its cached outputs)"
 elif [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
-    require_file "${asr_exp}/config.yaml" "run stage 6 first"
-    model_file=$(pick_model "${asr_exp}" "${inference_model}")
     pack_opts=()
     if [ "${pack_recompute_bn}" = true ] && [ "${freeze_encoder}" = true ]; then
         log "Stage 9: the encoder was frozen: its batch-norm statistics stay those of ${pretrained_encoder:-its init}"
@@ -397,9 +304,7 @@ elif [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
         require_file "${feats_dir}/${train_set}/feats.scp" "run stage 2 first (or --pack_recompute_bn false)"
         pack_opts+=(--recompute_bn_stats "${feats_dir}/${train_set}/feats.scp" --bn_utts "${pack_bn_utts}")
     fi
-    log "Stage 9: packing the encoder of ${model_file} -> ${asr_exp}/packed"
-    python -m mmpt.bin.pack_encoder --config "${asr_exp}/config.yaml" --model "${model_file}" \
-        --fbank_conf "${fbank_conf}" --out "${asr_exp}/packed" "${pack_opts[@]}"
+    stage_pack "${asr_exp}" "${pack_opts[@]}"
 fi
 
 log "Successfully finished. [elapsed=${SECONDS}s]"

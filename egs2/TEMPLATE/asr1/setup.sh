@@ -3,21 +3,18 @@
 #
 #   egs2/TEMPLATE/asr1/setup.sh egs2/<corpus>/asr1
 #
-# The new directory gets symlinks to the shared machinery (asr.sh, scripts/, path.sh), its own copies of
-# the site settings (cmd.sh, db.sh) and of conf/, a run.sh skeleton and a local/data.sh template that
-# says what to write. An existing directory is never overwritten.
+# The new directory gets symlinks to the shared machinery (asr.sh, scripts/, path.sh, db.sh), its own
+# copies of the site settings (cmd.sh) and of conf/ (conf/fbank.yaml stays a link to mmpt/conf/fbank.yaml:
+# replace the link by a file to change it), a run.sh skeleton and a local/data.sh template that says what
+# to write. An existing directory is never overwritten.
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../scripts/utils/new_recipe.sh"
 
 new_recipe_init asr1 "$@"
 new_recipe_link asr.sh
-cp -R "${template_dir}/conf/." "${target}/conf/"
+new_recipe_conf
 
-cat > "${target}/run.sh" <<'EOF'
-#!/usr/bin/env bash
-# Run the recipe: ./run.sh [--stage N] [--stop_stage M] [any asr.sh option]
-set -euo pipefail
-
+new_recipe_run_sh asr.sh "[--stage N] [--stop_stage M] [any asr.sh option]" <<'RUN'
 train_set=train            # data/<train_set>, written by local/data.sh
 valid_set=dev
 test_sets="test"
@@ -28,10 +25,9 @@ test_sets="test"
     --test_sets "${test_sets}" \
     --fbank_conf conf/fbank.yaml \
     "$@"
-EOF
+RUN
 
-cat > "${target}/local/data.sh" <<'EOF'
-#!/usr/bin/env bash
+new_recipe_data_sh corpus <<'DATA'
 # Data preparation of this recipe (stage 1 of asr.sh runs it from the recipe directory).
 #
 # TO WRITE: turn the corpus, as distributed, into one Kaldi-style data directory per set named in
@@ -43,16 +39,6 @@ cat > "${target}/local/data.sh" <<'EOF'
 # excludes bad entries with a count and a message naming the file, and is idempotent; call it here as
 #   python -m mmpt.corpora.<corpus> --root "${CORPUS}" --out data
 # with the corpus root defined in db.sh. asr.sh validates the data directories afterwards.
-set -euo pipefail
-. scripts/utils/log.sh
-
-help_message="Usage: local/data.sh"
-. scripts/utils/parse_options.sh
-. ./path.sh
-. ./db.sh
-
-log "Error: $(pwd)/local/data.sh is still the template: write the data preparation of this corpus."
-exit 1
-EOF
+DATA
 
 new_recipe_done "--stage 1 --stop_stage 3"

@@ -21,29 +21,13 @@
 # mid-training, MAE continued on the MuST-C audio (egs2/must_c/pt1).
 set -euo pipefail
 
-if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
-    echo "$0: run me from a recipe directory (egs2/<corpus>/pt1/, holding path.sh and scripts/)" >&2
-    exit 1
-fi
-. scripts/utils/log.sh
-. ./cmd.sh
+. "$(dirname "$0")/scripts/utils/options.sh"
+stage_script_setup "egs2/<corpus>/pt1/"
 
-SECONDS=0
-
-# General options
-stage=1                 # first stage to run
-stop_stage=10000        # last stage to run
-nj=4                    # parallel jobs (processes, or Slurm jobs with cmd_backend=slurm)
-cmd_backend=${cmd_backend}   # local | slurm (default from cmd.sh)
-dumpdir=dump            # features go to ${dumpdir}/fbank/<set> and ${dumpdir}/video/<set>
-expdir=exp              # experiments and statistics go here
-ngpu=0                  # GPUs per node for training (0: CPU)
-num_nodes=1             # nodes for training (> 1: inside a Slurm allocation, one srun task per node)
-
-# Data preparation
-local_data_opts=        # options passed to local/data.sh
-train_set=              # name of the training data directory (data/<train_set>)
-valid_set=              # name of the validation data directory
+# General options (stage, stop_stage, nj, cmd_backend, dumpdir, expdir, ngpu, num_nodes) and the data sets
+# (local_data_opts, train_set, valid_set): scripts/utils/options.sh. Features go to ${dumpdir}/fbank/<set>
+# and ${dumpdir}/video/<set>.
+general_option_defaults
 
 # Features
 fbank_conf=conf/fbank.yaml   # fbank options (YAML)
@@ -89,17 +73,7 @@ Stages:
      training audio with --pt_recompute_bn true)
 
 Options:
-  --stage           first stage to run (default: ${stage})
-  --stop_stage      last stage to run (default: ${stop_stage})
-  --nj              number of parallel jobs (default: ${nj})
-  --cmd_backend     local or slurm (default from cmd.sh: ${cmd_backend})
-  --dumpdir         feature directory (default: ${dumpdir})
-  --expdir          experiment directory (default: ${expdir})
-  --ngpu            GPUs per node (default: ${ngpu}); > 1: one training process per GPU
-  --num_nodes       training nodes (default: ${num_nodes}); > 1 needs a Slurm allocation
-  --local_data_opts options for local/data.sh (default: "${local_data_opts}")
-  --train_set       training set name (required)
-  --valid_set       validation set name (required)
+$(general_options_help)
   --fbank_conf      fbank configuration (default: ${fbank_conf})
   --video_fps       frame rate of the dumped clips (default: ${video_fps})
   --video_size      dumped frame size, N or HxW (default: the config's image_size, shorter side)
@@ -125,31 +99,9 @@ Options:
 EOF
 )
 
-log "$0 $*"
-# the command line RESULTS.md reports (mmpt.report.environment)
-export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
-. scripts/utils/parse_options.sh
+parse_stage_options "$@"
 
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    log "${help_message}"
-    exit 2
-fi
-
-. ./path.sh
-case "${cmd_backend}" in
-    local|slurm) export cmd_backend ;;
-    *) log "Error: --cmd_backend must be local or slurm, got '${cmd_backend}'"; exit 2 ;;
-esac
-
-[ -z "${train_set}" ] && { log "Error: --train_set is required"; exit 2; }
-[ -z "${valid_set}" ] && { log "Error: --valid_set is required"; exit 2; }
-for opt in train_set valid_set; do
-    if [[ "${!opt}" =~ [[:space:]] ]]; then
-        log "Error: --${opt} takes one set name, got '${!opt}'"
-        exit 2
-    fi
-done
+require_sets train_set valid_set
 case "${pt_recompute_bn}" in
     true|false) ;;
     *) log "Error: --pt_recompute_bn must be true or false, got '${pt_recompute_bn}'"; exit 2 ;;
@@ -189,8 +141,7 @@ if [ -n "${num_workers}" ] && ! [[ "${num_workers}" =~ ^[0-9]+$ ]]; then
 fi
 
 # The training and validation sets, each once.
-all_sets=("${train_set}")
-[ "${valid_set}" != "${train_set}" ] && all_sets+=("${valid_set}")
+collect_sets train_set valid_set
 
 . scripts/utils/stages.sh
 
@@ -214,20 +165,7 @@ log "Training config: ${pt_config} (--conf_scale ${conf_scale})"
 config_info() {
     require_file "${pt_config}" "give an existing --pt_config (or --conf_scale cpu|paper)"
     local info
-    if ! info=$(python - "${pt_config}" <<'PY'
-import sys
-import yaml
-from mmpt.pretrain.objectives.config_name import objective_of
-try:
-    with open(sys.argv[1], encoding="utf-8") as f:
-        cfg = yaml.safe_load(f) or {}
-    method = objective_of(cfg, where=sys.argv[1])
-except (OSError, yaml.YAMLError, ValueError) as exc:
-    sys.exit(f"{sys.argv[1]}: not a readable pre-training config ({exc})")
-size = (cfg.get("video_encoder_conf") or {}).get("image_size", 224)
-print(method, size)
-PY
-    ); then
+    if ! info=$(python -m mmpt.bin.pt_config info "${pt_config}"); then
         log "Error: cannot read ${pt_config}"
         exit 1
     fi
@@ -278,18 +216,7 @@ if [ "${stage}" -le 3 ] && [ "${stop_stage}" -ge 3 ] && [ "${audio_only}" = fals
 fi
 
 if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
-    scp=${feats_dir}/${train_set}/feats.scp
-    stats=${stats_dir}/train/feats_stats.npz
-    require_file "${scp}" "run stage 2 first"
-    stamp=$({ cat "${scp}"; cat "${feats_dir}/${train_set}/.done" 2>/dev/null || true; } | sha256)
-    if [ -f "${stats}" ] && [ "$(cat "${stats}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-        log "Stage 4: ${stats} is up to date"
-    else
-        log "Stage 4: global CMVN statistics of ${scp} -> ${stats}"
-        rm -f "${stats}.stamp"
-        python -m mmpt.bin.compute_cmvn --nj "${nj}" "${scp}" "${stats}"
-        echo "${stamp}" > "${stats}.stamp"
-    fi
+    stage_cmvn 4
     # espnet2's dataset reads every data file for every key of the shape file: the shapes list only the
     # clips present in both dumps (one dump may have excluded a clip the other kept).
     for split in train valid; do
@@ -300,53 +227,7 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
             require_file "${f}" "run stages 2 and 3 first"
         done
         log "Stage 4: shape files of ${dset} (clips with audio${video_shape:+ and video}) -> ${stats_dir}/${split}/"
-        python - "${feats_dir}/${dset}/feats_shape" "${video_shape}" "${stats_dir}/${split}" <<'PY'
-import logging
-import sys
-from pathlib import Path
-
-from mmpt.data.datadir import read_kv
-
-logging.basicConfig(level=logging.INFO, format="%(levelname)s pt.sh: %(message)s")
-speech_file, out = Path(sys.argv[1]), Path(sys.argv[3])
-if not sys.argv[2]:  # audio alone: every clip, no video shapes
-    speech = read_kv(speech_file)
-    if not speech:
-        sys.exit(f"Error: {speech_file} lists no utterance")
-    content = "".join(f"{k} {speech[k]}\n" for k in sorted(speech))
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "video_shape").unlink(missing_ok=True)
-    path = out / "speech_shape"
-    state = "up to date"
-    if not path.is_file() or path.read_text(encoding="utf-8") != content:
-        path.with_name("speech_shape.tmp").write_text(content, encoding="utf-8")
-        path.with_name("speech_shape.tmp").replace(path)
-        state = "written: speech_shape"
-    print(f"{out}: {len(speech)} utterances with audio ({state})")
-    sys.exit(0)
-video_file = Path(sys.argv[2])
-speech, video = read_kv(speech_file), read_kv(video_file)
-both = sorted(set(speech) & set(video))
-for name, table, other in (("speech", speech, video_file), ("video", video, speech_file)):
-    alone = sorted(set(table) - set(both))
-    if alone:
-        logging.warning("%d clip(s) of %s are not in %s and are left out of training, e.g. %s",
-                        len(alone), speech_file if name == "speech" else video_file, other, alone[0])
-if not both:
-    sys.exit(f"Error: {speech_file} and {video_file} have no utterance in common")
-out.mkdir(parents=True, exist_ok=True)
-written = []
-for name, table in (("speech_shape", speech), ("video_shape", video)):
-    content = "".join(f"{k} {table[k]}\n" for k in both)
-    path = out / name
-    if not path.is_file() or path.read_text(encoding="utf-8") != content:
-        tmp = path.with_name(name + ".tmp")
-        tmp.write_text(content, encoding="utf-8")
-        tmp.replace(path)
-        written.append(name)
-state = f"written: {' '.join(written)}" if written else "up to date"
-print(f"{out}: {len(both)} clips with audio and video ({state})")
-PY
+        python -m mmpt.bin.av_shapes "${feats_dir}/${dset}/feats_shape" "${video_shape}" "${stats_dir}/${split}"
     done
 fi
 
@@ -367,33 +248,8 @@ if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
         require_file "${init_exp}/config.yaml" "give a pre-training experiment directory (or full pack) as --init_exp"
         init_model=$(pick_model "${init_exp}" "${pt_model}")
         # The architecture must be --pt_config's, the fbank the recipe's; the statistics are the init's.
-        if ! stats_file=$(python - "${init_exp}/config.yaml" "${init_model}" "${pt_config}" "${fbank_conf}" <<'PY'
-import sys
-from pathlib import Path
-
-from mmpt.pack.load import load_config, load_state_dict
-from mmpt.pack.read import load_pretrained
-from mmpt.asr.train_config import fbank_differences
-from mmpt.pretrain.objectives.config_name import objective_of
-
-init_cfg, model, pt_config, fbank = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
-a, b = load_config(init_cfg), load_config(pt_config)
-for key in ("input_size", "encoder", "encoder_conf", "video_encoder_conf", "mae_decoder_conf"):
-    if a.get(key) != b.get(key):
-        sys.exit(f"Error: {init_cfg} has another {key} than {pt_config}: {a.get(key)} != {b.get(key)}")
-if objective_of(a, str(init_cfg)) != objective_of(b, str(pt_config)):
-    sys.exit(f"Error: {init_cfg} was trained with another objective than {pt_config}")
-if not any(k.startswith("mae_decoder.") for k in load_state_dict(model)):
-    sys.exit(f"Error: {model} holds no MAE decoder (an --encoder_only pack?): give the pre-training experiment")
-init_fbank = init_cfg.parent / "fbank.yaml"
-if not init_fbank.is_file():
-    sys.exit(f"Error: {init_fbank} is missing: cannot check that the features are the pre-training's")
-diff = fbank_differences(fbank, init_fbank)
-if diff:
-    sys.exit(f"Error: {fbank} differs from the features of {init_cfg.parent}: " + "; ".join(diff))
-print(load_pretrained(init_cfg).stats_file)
-PY
-        ); then
+        if ! stats_file=$(python -m mmpt.bin.pt_config check_init "${init_exp}/config.yaml" "${init_model}" \
+                "${pt_config}" "${fbank_conf}"); then
             log "Error: cannot continue the pre-training of ${init_exp} (reason above)"
             exit 1
         fi

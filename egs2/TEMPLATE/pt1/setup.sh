@@ -3,10 +3,11 @@
 #
 #   egs2/TEMPLATE/pt1/setup.sh egs2/<corpus>/pt1
 #
-# The new directory gets symlinks to the shared machinery (pt.sh, scripts/, path.sh), its own copies of
-# the site settings (cmd.sh, db.sh) and of the configurations (conf/fbank.yaml from mmpt/conf/fbank.yaml,
-# conf/{cpu,paper}/{mae,clr,mae_clr}.yaml from mmpt/conf/pretrain/), a run.sh skeleton and a
-# local/data.sh template that says what to write. An existing directory is never overwritten.
+# The new directory gets symlinks to the shared machinery (pt.sh, scripts/, path.sh, db.sh) and to the
+# configurations it shares (conf/fbank.yaml -> mmpt/conf/fbank.yaml, conf/paper/{mae,clr,mae_clr}.yaml ->
+# mmpt/conf/pretrain/paper/: replace a link by a file to change it), its own copies of the site settings
+# (cmd.sh) and of conf/cpu/*.yaml (from mmpt/conf/pretrain/cpu/), a run.sh skeleton and a local/data.sh
+# template that says what to write. An existing directory is never overwritten.
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../scripts/utils/new_recipe.sh"
 
@@ -22,15 +23,13 @@ for f in "${conf_src}/fbank.yaml" "${conf_src}"/pretrain/{cpu,paper}/{mae,clr,ma
 done
 new_recipe_link pt.sh
 mkdir -p "${target}/conf/cpu" "${target}/conf/paper"
-cp "${conf_src}/fbank.yaml" "${target}/conf/"
+link_to "${conf_src}/fbank.yaml" "${target}/conf/fbank.yaml"
 cp "${conf_src}"/pretrain/cpu/*.yaml "${target}/conf/cpu/"
-cp "${conf_src}"/pretrain/paper/*.yaml "${target}/conf/paper/"
+for conf in "${conf_src}"/pretrain/paper/*.yaml; do
+    link_to "${conf}" "${target}/conf/paper/$(basename "${conf}")"
+done
 
-cat > "${target}/run.sh" <<'EOF'
-#!/usr/bin/env bash
-# Run the recipe: ./run.sh [--stage N] [--stop_stage M] [any pt.sh option, e.g. --pt_method clr]
-set -euo pipefail
-
+new_recipe_run_sh pt.sh "[--stage N] [--stop_stage M] [any pt.sh option, e.g. --pt_method clr]" <<'EOF'
 train_set=train            # data/<train_set>, written by local/data.sh
 valid_set=valid
 
@@ -43,8 +42,7 @@ valid_set=valid
     "$@"
 EOF
 
-cat > "${target}/local/data.sh" <<'EOF'
-#!/usr/bin/env bash
+new_recipe_data_sh corpus <<'EOF'
 # Data preparation of this recipe (stage 1 of pt.sh runs it from the recipe directory).
 #
 # TO WRITE: turn the corpus, as distributed, into one Kaldi-style data directory per set named in
@@ -60,16 +58,6 @@ cat > "${target}/local/data.sh" <<'EOF'
 # with the corpus root defined in db.sh; make a validation set with
 #   python -m mmpt.bin.datadir subset --random <N> data/<split> data/valid
 # pt.sh validates the data directories afterwards.
-set -euo pipefail
-. scripts/utils/log.sh
-
-help_message="Usage: local/data.sh"
-. scripts/utils/parse_options.sh
-. ./path.sh
-. ./db.sh
-
-log "Error: $(pwd)/local/data.sh is still the template: write the data preparation of this corpus."
-exit 1
 EOF
 
 new_recipe_done "--stage 1 --stop_stage 4"

@@ -3,21 +3,18 @@
 #
 #   egs2/TEMPLATE/st1/setup.sh egs2/<corpus>/st1
 #
-# The new directory gets symlinks to the shared machinery (st.sh, scripts/, path.sh), its own copies of
-# the site settings (cmd.sh, db.sh) and of conf/, a run.sh skeleton and a local/data.sh template that
-# says what to write. An existing directory is never overwritten.
+# The new directory gets symlinks to the shared machinery (st.sh, scripts/, path.sh, db.sh), its own
+# copies of the site settings (cmd.sh) and of conf/ (conf/fbank.yaml stays a link to mmpt/conf/fbank.yaml),
+# a run.sh skeleton and a local/data.sh template that says what to write. An existing directory is never
+# overwritten.
 set -euo pipefail
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/../scripts/utils/new_recipe.sh"
 
 new_recipe_init st1 "$@"
 new_recipe_link st.sh
-cp -R "${template_dir}/conf/." "${target}/conf/"
+new_recipe_conf
 
-cat > "${target}/run.sh" <<'EOF'
-#!/usr/bin/env bash
-# Run the recipe: ./run.sh [--stage N] [--stop_stage M] [any st.sh option]
-set -euo pipefail
-
+new_recipe_run_sh st.sh "[--stage N] [--stop_stage M] [any st.sh option]" <<'RUN'
 src_lang=en
 tgt_lang=de
 train_set=train            # data/<train_set>, written by local/data.sh
@@ -34,10 +31,9 @@ test_sets="test"
     --st_config conf/train_st.yaml \
     --inference_configs conf/decode_st.yaml \
     "$@"
-EOF
+RUN
 
-cat > "${target}/local/data.sh" <<'EOF'
-#!/usr/bin/env bash
+new_recipe_data_sh corpus <<'DATA'
 # Data preparation of this recipe (stage 1 of st.sh runs it from the recipe directory).
 #
 # TO WRITE: turn the corpus, as distributed, into one Kaldi-style data directory per set named in
@@ -48,16 +44,6 @@ cat > "${target}/local/data.sh" <<'EOF'
 #   text.lc.rm.<src_lang>  <utt-id> <source transcript, lower case, punctuation removed>
 # sorted with LC_ALL=C, utterance ids prefixed by the speaker id. Put the parsing in a python module
 # mmpt/corpora/<corpus>.py (see mmpt/corpora/must_c.py) that writes through mmpt.data.datadir.
-set -euo pipefail
-. scripts/utils/log.sh
-
-help_message="Usage: local/data.sh"
-. scripts/utils/parse_options.sh
-. ./path.sh
-. ./db.sh
-
-log "Error: $(pwd)/local/data.sh is still the template: write the data preparation of this corpus."
-exit 1
-EOF
+DATA
 
 new_recipe_done "--stage 1 --stop_stage 3"

@@ -16,29 +16,12 @@
 # Every stage is resumable: running it again skips the work that is already done.
 set -euo pipefail
 
-if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
-    echo "$0: run me from a recipe directory (egs2/<corpus>/st1/, holding path.sh and scripts/)" >&2
-    exit 1
-fi
-. scripts/utils/log.sh
-. ./cmd.sh
+. "$(dirname "$0")/scripts/utils/options.sh"
+stage_script_setup "egs2/<corpus>/st1/"
 
-SECONDS=0
-
-# General options
-stage=1                 # first stage to run
-stop_stage=10000        # last stage to run
-nj=4                    # parallel jobs (processes, or Slurm jobs with cmd_backend=slurm)
-cmd_backend=${cmd_backend}   # local | slurm (default from cmd.sh)
-dumpdir=dump            # features go to ${dumpdir}/fbank/<set>
-expdir=exp              # experiments and statistics go here
-ngpu=0                  # GPUs per node for training and decoding (0: CPU)
-num_nodes=1             # nodes for training (> 1: inside a Slurm allocation, one srun task per node)
-
-# Data preparation
-local_data_opts=        # options passed to local/data.sh
-train_set=              # name of the training data directory (data/<train_set>)
-valid_set=              # name of the validation data directory
+# General options (stage, stop_stage, nj, cmd_backend, dumpdir, expdir, ngpu, num_nodes) and the data sets
+# (local_data_opts, train_set, valid_set): scripts/utils/options.sh
+general_option_defaults
 test_sets=              # names of the evaluation data directories, space separated
 src_lang=en             # source language
 tgt_lang=de             # target language
@@ -86,17 +69,7 @@ Stages:
   9: pack the trained encoder -> <st_exp>/packed
 
 Options:
-  --stage           first stage to run (default: ${stage})
-  --stop_stage      last stage to run (default: ${stop_stage})
-  --nj              number of parallel jobs (default: ${nj})
-  --cmd_backend     local or slurm (default from cmd.sh: ${cmd_backend})
-  --dumpdir         feature directory (default: ${dumpdir})
-  --expdir          experiment directory (default: ${expdir})
-  --ngpu            GPUs per node (default: ${ngpu}); > 1: one training process per GPU
-  --num_nodes       training nodes (default: ${num_nodes}); > 1 needs a Slurm allocation
-  --local_data_opts options for local/data.sh (default: "${local_data_opts}")
-  --train_set       training set name (required)
-  --valid_set       validation set name (required)
+$(general_options_help)
   --test_sets       evaluation set names, space separated (required)
   --src_lang        source language (default: ${src_lang})
   --tgt_lang        target language (default: ${tgt_lang})
@@ -124,51 +97,20 @@ Options:
 EOF
 )
 
-log "$0 $*"
-# the command line RESULTS.md reports (mmpt.report.environment)
-export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
-. scripts/utils/parse_options.sh
+parse_stage_options "$@"
 
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    log "${help_message}"
-    exit 2
-fi
-
-. ./path.sh
-case "${cmd_backend}" in
-    local|slurm) export cmd_backend ;;
-    *) log "Error: --cmd_backend must be local or slurm, got '${cmd_backend}'"; exit 2 ;;
-esac
-
-[ -z "${train_set}" ] && { log "Error: --train_set is required"; exit 2; }
-[ -z "${valid_set}" ] && { log "Error: --valid_set is required"; exit 2; }
-[ -z "${test_sets}" ] && { log "Error: --test_sets is required"; exit 2; }
-for opt in train_set valid_set; do
-    if [[ "${!opt}" =~ [[:space:]] ]]; then
-        log "Error: --${opt} takes one set name, got '${!opt}'"
-        exit 2
-    fi
-done
+require_sets train_set valid_set test_sets
 if [ "${feats_type}" != fbank ]; then
     log "Error: --feats_type ${feats_type} is not supported (only fbank)"
     exit 2
 fi
 
 # Every set, each once, in order: training, validation, evaluation.
-all_sets=()
-for dset in ${train_set} ${valid_set} ${test_sets}; do
-    case " ${all_sets[*]:-} " in
-        *" ${dset} "*) ;;
-        *) all_sets+=("${dset}") ;;
-    esac
-done
+collect_sets train_set valid_set test_sets
 
 . scripts/utils/stages.sh
 
-st_config=$(scaled_config "${st_config}" "${conf_scale}")
-scale_suffix=
-if [ "${conf_scale}" = paper ]; then scale_suffix=_paper; fi   # in the default experiment name
+use_scaled_config st_config
 log "Training config: ${st_config} (--conf_scale ${conf_scale})"
 
 feats_dir=${dumpdir}/${feats_type}
@@ -208,31 +150,10 @@ if [ "${stage}" -le 4 ] && [ "${stop_stage}" -ge 4 ]; then
 fi
 
 if [ "${stage}" -le 5 ] && [ "${stop_stage}" -ge 5 ]; then
-    for side in tgt src; do
-        if [ "${side}" = tgt ]; then
-            dir=${tgt_token_dir}; tag=${tgt_token_tag}; name=${tgt_text_name}; prefix=text_shape
-        else
-            [ "${use_src_text}" = true ] || continue
-            dir=${src_token_dir}; tag=${src_token_tag}; name=${src_text_name}; prefix=src_text_shape
-        fi
-        require_file "${dir}/bpe.model" "run stage 4 first"
-        for split in train valid; do
-            [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
-            text=${feats_dir}/${dset}/${name}
-            shape=${stats_dir}/${split}/${prefix}.${tag}
-            require_file "${text}" "run stage 2 first"
-            stamp=$(cat "${dir}/bpe.model" "${dir}/tokens.txt" "${text}" | sha256)
-            if [ -f "${shape}" ] && [ "$(cat "${shape}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-                log "Stage 5: ${shape} is up to date"
-                continue
-            fi
-            log "Stage 5: token counts of ${text} -> ${shape}"
-            rm -f "${shape}.stamp"
-            python -m mmpt.bin.tokens shapes --bpemodel "${dir}/bpe.model" --token_list "${dir}/tokens.txt" \
-                --pair "${text}=${shape}"
-            echo "${stamp}" > "${shape}.stamp"
-        done
-    done
+    stage_text_shapes "${tgt_token_dir}" "${tgt_token_tag}" "${tgt_text_name}" text_shape
+    if [ "${use_src_text}" = true ]; then
+        stage_text_shapes "${src_token_dir}" "${src_token_tag}" "${src_text_name}" src_text_shape
+    fi
 fi
 
 if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
@@ -294,22 +215,7 @@ if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then
 fi
 
 if [ "${stage}" -le 7 ] && [ "${stop_stage}" -ge 7 ]; then
-    require_file "${st_exp}/config.yaml" "run stage 6 first"
-    model_file=$(pick_model "${st_exp}" "${inference_model}")
-    model_tag=$(basename "${model_file}" .pth)
-    decode_args=()
-    for conf in ${inference_configs}; do
-        require_file "${conf}" "give existing --inference_configs"
-        decode_args+=(--decode_config "${conf}")
-    done
-    for dset in ${test_sets}; do
-        require_file "${feats_dir}/${dset}/feats.scp" "run stage 2 first"
-        decode_args+=(--set "${feats_dir}/${dset}/feats.scp=${st_exp}/decode_{tag}_${model_tag}/${dset}")
-    done
-    log "Stage 7: translating ${test_sets} with ${model_file} (${inference_configs})"
-    # shellcheck disable=SC2086
-    python -m mmpt.bin.decode --task st --train_config "${st_exp}/config.yaml" --model_file "${model_file}" \
-        --ngpu "$([ "${ngpu}" -gt 0 ] && echo 1 || echo 0)" "${decode_args[@]}" ${inference_args}
+    stage_decode st "${st_exp}" "${feats_dir}" "run stage 2 first" translating
 fi
 
 if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
@@ -319,11 +225,7 @@ if [ "${stage}" -le 8 ] && [ "${stop_stage}" -ge 8 ]; then
 fi
 
 if [ "${stage}" -le 9 ] && [ "${stop_stage}" -ge 9 ]; then
-    require_file "${st_exp}/config.yaml" "run stage 6 first"
-    model_file=$(pick_model "${st_exp}" "${inference_model}")
-    log "Stage 9: packing the encoder of ${model_file} -> ${st_exp}/packed"
-    python -m mmpt.bin.pack_encoder --config "${st_exp}/config.yaml" --model "${model_file}" \
-        --fbank_conf "${fbank_conf}" --out "${st_exp}/packed"
+    stage_pack "${st_exp}"
 fi
 
 log "Successfully finished. [elapsed=${SECONDS}s]"

@@ -13,14 +13,8 @@
 # interrupted training goes on from its last s3prl checkpoint (states-<step>.ckpt).
 set -euo pipefail
 
-if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
-    echo "$0: run me from a recipe directory (egs2/<corpus>/superb1/, holding path.sh and scripts/)" >&2
-    exit 1
-fi
-. scripts/utils/log.sh
-. ./cmd.sh
-
-SECONDS=0
+. "$(dirname "$0")/scripts/utils/options.sh"
+stage_script_setup "egs2/<corpus>/superb1/"
 
 # General options
 stage=1                 # first stage to run
@@ -96,18 +90,7 @@ Options:
 EOF
 )
 
-log "$0 $*"
-# the command line RESULTS.md reports (mmpt.report.environment)
-export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
-. scripts/utils/parse_options.sh
-
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    log "${help_message}"
-    exit 2
-fi
-
-. ./path.sh
+parse_stage_options "$@"
 . scripts/utils/stages.sh
 
 for task in ${tasks}; do

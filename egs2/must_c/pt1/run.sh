@@ -35,17 +35,8 @@ if [ ! -f "${st_config}" ]; then
     exit 1
 fi
 # the batching and epochs of the mid-training, as espnet2 options
-match=$(. ./path.sh && python - "${st_config}" <<'PY'
-import sys
-
-import yaml
-
-with open(sys.argv[1], encoding="utf-8") as f:
-    cfg = yaml.safe_load(f) or {}
-keys = ("batch_type", "batch_size", "batch_bins", "accum_grad", "max_epoch")
-print(" ".join(f"--{k} {cfg[k]}" for k in keys if cfg.get(k) is not None))
-PY
-)
+match=$(. ./path.sh && python -m mmpt.bin.config_options "${st_config}" \
+    --keys batch_type batch_size batch_bins accum_grad max_epoch)
 
 ./pt.sh \
     --local_data_opts "--tgt_lang ${tgt_lang}" \

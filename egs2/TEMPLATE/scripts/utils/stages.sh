@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Stage functions shared by the task scripts (asr1/asr.sh, st1/st.sh). Source it after parse_options.sh
-# and path.sh; the functions read the caller's variables:
+# Stage functions shared by the task scripts (asr1/asr.sh, st1/st.sh, pt1/pt.sh, superb1/superb.sh).
+# Source it after the options are parsed (scripts/utils/options.sh) and path.sh; the functions read the
+# caller's variables:
 #
-#   all_sets (array)  train_set  nj  cmd_backend  slurm_*  feats_dir  stats_dir  fbank_conf
-#   ngpu  num_nodes  dist_launcher
+#   all_sets (array)  train_set  test_sets  nj  cmd_backend  slurm_*  feats_dir  stats_dir  fbank_conf
+#   ngpu  num_nodes  dist_launcher  inference_configs  inference_model  inference_args
 #
 # Every function is resumable: work that is already done is skipped (fingerprints in *.stamp files).
 
@@ -65,26 +66,23 @@ stage_fbank() {
     done
 }
 
-# stage_cmvn: global CMVN statistics of the training set -> ${stats_dir}/train/feats_stats.npz.
+# stage_cmvn [STAGE]: global CMVN statistics of the training set -> ${stats_dir}/train/feats_stats.npz
+# (STAGE: the stage number the log names, default 3).
 stage_cmvn() {
-    local scp=${feats_dir}/${train_set}/feats.scp stats=${stats_dir}/train/feats_stats.npz stamp
-    if [ ! -f "${scp}" ]; then
-        log "Error: ${scp} does not exist; run stage 2 first"
-        exit 1
-    fi
+    local stage_no=${1:-3} scp=${feats_dir}/${train_set}/feats.scp stats=${stats_dir}/train/feats_stats.npz stamp
+    require_file "${scp}" "run stage 2 first"
     # The dump's .done marker changes whenever the features are recomputed (the scp alone may not).
     stamp=$({ cat "${scp}"; cat "${feats_dir}/${train_set}/.done" 2>/dev/null || true; } | sha256)
     if [ -f "${stats}" ] && [ "$(cat "${stats}.stamp" 2>/dev/null)" = "${stamp}" ]; then
-        log "Stage 3: ${stats} is up to date"
+        log "Stage ${stage_no}: ${stats} is up to date"
     else
-        log "Stage 3: global CMVN statistics of ${scp} -> ${stats}"
+        log "Stage ${stage_no}: global CMVN statistics of ${scp} -> ${stats}"
         rm -f "${stats}.stamp"
         python -m mmpt.bin.compute_cmvn --nj "${nj}" "${scp}" "${stats}"
         echo "${stamp}" > "${stats}.stamp"
     fi
 }
 
-# require_file FILE HINT: stop with the stage's hint when FILE is missing.
 # scaled_config CONFIG SCALE: the training config of --conf_scale SCALE. cpu: CONFIG itself; paper: its
 # paper-scale sibling <dir of CONFIG>/paper/<name of CONFIG> (CONFIG itself when it already lies in a
 # paper/ directory). Exits naming the file when it does not exist.
@@ -107,6 +105,18 @@ scaled_config() {
     echo "${out}"
 }
 
+# use_scaled_config NAME: the training config option NAME (asr_config, st_config) becomes its config of
+# --conf_scale (scaled_config); sets scale_suffix, the default experiment name's mark of the scale ("" or
+# "_paper"). (The caller logs the config: the plan's tests read "(<task>.sh:<line>:main) Training config".)
+use_scaled_config() {
+    local config
+    config=$(scaled_config "${!1}" "${conf_scale}")
+    printf -v "$1" '%s' "${config}"
+    scale_suffix=
+    if [ "${conf_scale}" = paper ]; then scale_suffix=_paper; fi
+}
+
+# require_file FILE HINT: stop with the stage's hint when FILE is missing.
 require_file() {
     if [ ! -f "$1" ]; then
         log "Error: $1 does not exist; $2"
@@ -214,19 +224,7 @@ run_training() {
 # rewritten in place must retrain what was initialised from it.
 pretrained_fingerprint() {
     [ -n "$1" ] || return 0
-    python - "$1" <<'PY'
-import sys
-from mmpt.pack.layout import sha256_file
-from mmpt.pack.read import load_pretrained
-from mmpt.data.errors import DataError
-try:
-    p = load_pretrained(sys.argv[1])
-except DataError as exc:
-    sys.exit(f"Error: {exc}")
-print(sha256_file(p.model_path))
-if p.stats_file:
-    print(sha256_file(p.stats_file))
-PY
+    python -m mmpt.bin.pretrained_info fingerprint "$1"
 }
 
 # pick_model EXP NAME: EXP/NAME when it exists, else the preferred model file of EXP.
@@ -236,13 +234,64 @@ pick_model() {
         echo "${exp}/${name}"
         return 0
     fi
-    python - "${exp}" <<'PY'
-import sys
-from mmpt.pack.layout import find_model_file
-from mmpt.data.errors import DataError
-try:
-    print(find_model_file(sys.argv[1]))
-except DataError as exc:
-    sys.exit(f"Error: {exc}")
-PY
+    python -m mmpt.bin.pretrained_info model_file "${exp}"
+}
+
+# stage_decode TASK EXP FEATS_DIR HINT WHAT: stage 7, decoding of every test set in FEATS_DIR with the
+# --inference_model of the experiment EXP, once per --inference_configs ->
+# EXP/decode_<config>_<model>/<set>/ (python -m mmpt.bin.decode --task TASK). HINT: what to run when a
+# test set's features are missing; WHAT: the log's verb.
+stage_decode() {
+    local task=$1 exp=$2 feats=$3 hint=$4 what=$5 model_file model_tag conf dset args=()
+    require_file "${exp}/config.yaml" "run stage 6 first"
+    model_file=$(pick_model "${exp}" "${inference_model}")
+    model_tag=$(basename "${model_file}" .pth)
+    for conf in ${inference_configs}; do
+        require_file "${conf}" "give existing --inference_configs"
+        args+=(--decode_config "${conf}")
+    done
+    for dset in ${test_sets}; do
+        require_file "${feats}/${dset}/feats.scp" "${hint}"
+        args+=(--set "${feats}/${dset}/feats.scp=${exp}/decode_{tag}_${model_tag}/${dset}")
+    done
+    log "Stage 7: ${what} ${test_sets} (${feats}) with ${model_file} (${inference_configs})"
+    # shellcheck disable=SC2086
+    python -m mmpt.bin.decode --task "${task}" --train_config "${exp}/config.yaml" --model_file "${model_file}" \
+        --ngpu "$([ "${ngpu}" -gt 0 ] && echo 1 || echo 0)" "${args[@]}" ${inference_args}
+}
+
+# stage_pack EXP [OPTION...]: stage 9, the encoder of EXP's --inference_model packed -> EXP/packed
+# (python -m mmpt.bin.pack_encoder with the recipe's fbank config and OPTIONs).
+stage_pack() {
+    local exp=$1 model_file
+    shift
+    require_file "${exp}/config.yaml" "run stage 6 first"
+    model_file=$(pick_model "${exp}" "${inference_model}")
+    log "Stage 9: packing the encoder of ${model_file} -> ${exp}/packed"
+    python -m mmpt.bin.pack_encoder --config "${exp}/config.yaml" --model "${model_file}" \
+        --fbank_conf "${fbank_conf}" --out "${exp}/packed" "$@"
+}
+
+# stage_text_shapes TOKEN_DIR TAG TEXT_NAME PREFIX: stage 5, the token counts of the training and validation
+# texts ${feats_dir}/<set>/TEXT_NAME under the sentencepiece model of TOKEN_DIR ->
+# ${stats_dir}/{train,valid}/PREFIX.TAG.
+stage_text_shapes() {
+    local dir=$1 tag=$2 name=$3 prefix=$4 split dset text shape stamp
+    require_file "${dir}/bpe.model" "run stage 4 first"
+    for split in train valid; do
+        [ "${split}" = train ] && dset=${train_set} || dset=${valid_set}
+        text=${feats_dir}/${dset}/${name}
+        shape=${stats_dir}/${split}/${prefix}.${tag}
+        require_file "${text}" "run stage 2 first"
+        stamp=$(cat "${dir}/bpe.model" "${dir}/tokens.txt" "${text}" | sha256)
+        if [ -f "${shape}" ] && [ "$(cat "${shape}.stamp" 2>/dev/null)" = "${stamp}" ]; then
+            log "Stage 5: ${shape} is up to date"
+            continue
+        fi
+        log "Stage 5: token counts of ${text} -> ${shape}"
+        rm -f "${shape}.stamp"
+        python -m mmpt.bin.tokens shapes --bpemodel "${dir}/bpe.model" --token_list "${dir}/tokens.txt" \
+            --pair "${text}=${shape}"
+        echo "${stamp}" > "${shape}.stamp"
+    done
 }

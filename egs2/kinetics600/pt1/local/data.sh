@@ -8,7 +8,7 @@
 # and are not used by the audio-visual pre-training. Running it again rewrites nothing when the corpus
 # did not change.
 set -euo pipefail
-. scripts/utils/log.sh
+. scripts/utils/options.sh
 
 splits="train validate"   # Kinetics-600 splits to prepare
 nj=4                      # threads probing the clips
@@ -21,13 +21,7 @@ The corpus is \${KINETICS600}/{train,validate,test}.csv and \${KINETICS600}/<spl
 (KINETICS600 from db.sh).
 HELP
 )
-. scripts/utils/parse_options.sh
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    exit 2
-fi
-. ./path.sh
-. ./db.sh
+parse_local_options "$@"
 
 if [ ! -d "${KINETICS600}" ]; then
     log "Error: ${KINETICS600} does not exist. Get Kinetics-600 (clips and the train/validate/test csv files,"

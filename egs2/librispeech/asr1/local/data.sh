@@ -3,7 +3,7 @@
 # requested split present under ${LIBRISPEECH}/LibriSpeech. An absent split is reported and skipped;
 # it is an error when none of them exists.
 set -euo pipefail
-. scripts/utils/log.sh
+. scripts/utils/options.sh
 
 splits="dev-clean dev-other test-clean test-other train-clean-100 train-clean-360 train-other-500"
 nj=4            # threads reading the flac headers (utt2dur)
@@ -16,13 +16,7 @@ Usage: local/data.sh [--splits "<split> ..."] [--nj N]
 The corpus is \${LIBRISPEECH}/LibriSpeech/<split>/<reader>/<chapter>/ (LIBRISPEECH from db.sh).
 HELP
 )
-. scripts/utils/parse_options.sh
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    exit 2
-fi
-. ./path.sh
-. ./db.sh
+parse_local_options "$@"
 
 root=${LIBRISPEECH}/LibriSpeech
 if [ ! -d "${root}" ] && [ "$(basename "${LIBRISPEECH}")" = LibriSpeech ] && [ -d "${LIBRISPEECH}" ]; then

@@ -22,13 +22,8 @@
 # batch-norm statistics) and freeze_param keeps its weights: the features are those of evaluation.
 set -euo pipefail
 
-if [ ! -f ./path.sh ] || [ ! -d ./scripts ]; then
-    echo "$0: run me from egs2/librispeech/asr1 (the directory holding path.sh and scripts/)" >&2
-    exit 1
-fi
-. scripts/utils/log.sh
-. ./cmd.sh
-SECONDS=0
+. "$(dirname "$0")/../scripts/utils/options.sh"
+stage_script_setup egs2/librispeech/asr1
 
 stage=1
 stop_stage=10000
@@ -86,27 +81,9 @@ Options:
 EOF
 )
 
-log "$0 $*"
-export MMPT_RUN_COMMAND="(cd $(pwd) && $0 $*)"
-. scripts/utils/parse_options.sh
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    log "${help_message}"
-    exit 2
-fi
-. ./path.sh
-case "${cmd_backend}" in
-    local|slurm) export cmd_backend ;;
-    *) log "Error: --cmd_backend must be local or slurm, got '${cmd_backend}'"; exit 2 ;;
-esac
+parse_stage_options "$@"
 
-all_sets=()
-for dset in ${train_set} ${valid_set} ${test_sets}; do
-    case " ${all_sets[*]:-} " in
-        *" ${dset} "*) ;;
-        *) all_sets+=("${dset}") ;;
-    esac
-done
+collect_sets train_set valid_set test_sets
 feats_dir=${dumpdir}/raw
 stats_dir=${expdir}/asr_stats_raw
 . scripts/utils/stages.sh

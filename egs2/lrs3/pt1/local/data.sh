@@ -7,7 +7,7 @@
 # Clips without an audio track are in data/<split>/video_only/ (not used here); excluded clips are listed
 # in data/<split>/excluded.txt. Running it again rewrites nothing when the corpus did not change.
 set -euo pipefail
-. scripts/utils/log.sh
+. scripts/utils/options.sh
 
 train_splits="pretrain trainval"   # splits combined into data/train
 valid_split=trainval               # split the validation clips are held out from
@@ -24,13 +24,7 @@ Usage: local/data.sh [--train_splits "pretrain trainval"] [--valid_split trainva
 The corpus is \${LRS3}/{pretrain,trainval,test}/<video_id>/<NNNNN>.{mp4,txt} (LRS3 from db.sh).
 HELP
 )
-. scripts/utils/parse_options.sh
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    exit 2
-fi
-. ./path.sh
-. ./db.sh
+parse_local_options "$@"
 
 train_splits=${train_splits//,/ }
 if ! [[ "${valid_percent}" =~ ^[0-9]+([.][0-9]+)?$ ]] || awk -v p="${valid_percent}" 'BEGIN {exit !(p <= 0 || p >= 100)}'; then

@@ -3,7 +3,7 @@
 # ${MUSTC}/en-<tgt>/data/<split>/{wav/*.wav, txt/<split>.{yaml,en,<tgt>}}: talk-level wavs cut into
 # segments by the yaml; text = target (true case), text.lc.rm.en = source (lower case, no punctuation).
 set -euo pipefail
-. scripts/utils/log.sh
+. scripts/utils/options.sh
 
 tgt_lang=de
 splits="train dev tst-COMMON"
@@ -14,13 +14,7 @@ Usage: local/data.sh [--tgt_lang de|it|nl] [--splits "train dev tst-COMMON"]
   --splits    MuST-C splits to prepare, separated by spaces or commas (default: ${splits})
 HELP
 )
-. scripts/utils/parse_options.sh
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    exit 2
-fi
-. ./path.sh
-. ./db.sh
+parse_local_options "$@"
 
 if [ ! -d "${MUSTC}/en-${tgt_lang}" ] && [ "$(basename "${MUSTC}")" != "en-${tgt_lang}" ]; then
     log "Error: ${MUSTC}/en-${tgt_lang} does not exist. Download MuST-C v1 en-${tgt_lang} from"

@@ -10,7 +10,7 @@
 #   sd: ${LIBRIMIX}               -> data/sd/{train,dev,test} (with rttm)
 # The corpus roots come from db.sh (or the environment). Re-running rewrites nothing that is up to date.
 set -euo pipefail
-. scripts/utils/log.sh
+. scripts/utils/options.sh
 
 tasks="ks ic pr sd"
 datadir=data
@@ -31,13 +31,7 @@ speech_commands_test_set_v0.01/), FLUENT_SPEECH_COMMANDS (holds fluent_speech_co
 LIBRISPEECH (holds LibriSpeech/), LIBRIMIX (holds Libri2Mix/).
 HELP
 )
-. scripts/utils/parse_options.sh
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    exit 2
-fi
-. ./path.sh
-. ./db.sh
+parse_local_options "$@"
 
 # need_dir VAR HINT: the corpus root VAR must exist.
 need_dir() {

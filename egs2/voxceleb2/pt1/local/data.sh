@@ -5,7 +5,7 @@
 # Clips without an audio track are in data/<split>/video_only/ (not used here); excluded clips are listed
 # in data/<split>/excluded.txt. Running it again rewrites nothing when the corpus did not change.
 set -euo pipefail
-. scripts/utils/log.sh
+. scripts/utils/options.sh
 
 num_valid=1000     # clips of test used for validation
 nj=4               # threads probing the clips
@@ -18,13 +18,7 @@ The corpus is \${VOXCELEB2}/{dev,test}/mp4/id<NNNNN>/<video_id>/<NNNNN>.mp4 (VOX
 vox2_meta.csv beside dev/ and test/ when available.
 HELP
 )
-. scripts/utils/parse_options.sh
-if [ $# -ne 0 ]; then
-    log "Error: unexpected argument(s): $*"
-    exit 2
-fi
-. ./path.sh
-. ./db.sh
+parse_local_options "$@"
 
 if ! [[ "${num_valid}" =~ ^[0-9]+$ ]] || [ "${num_valid}" -lt 1 ]; then
     log "Error: --num_valid must be a positive integer, got '${num_valid}'"
