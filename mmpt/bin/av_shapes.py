@@ -23,14 +23,10 @@ class ShapeError(Exception):
     """No clip to train on."""
 
 
-def _write_if_changed(path: Path, table: Dict[str, str], keys: Sequence[str]) -> bool:
-    content = "".join(f"{k} {table[k]}\n" for k in keys)
-    if path.is_file() and path.read_text(encoding="utf-8") == content:
-        return False
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(content, encoding="utf-8")
-    tmp.replace(path)
-    return True
+def _write_shape(path: Path, table: Dict[str, str], keys: Sequence[str]) -> bool:
+    from mmpt.data.files import write_if_changed
+
+    return write_if_changed(path, "".join(f"{k} {table[k]}\n" for k in keys))
 
 
 def write_shapes(speech_file: Path, video_file: Optional[Path], out: Path) -> str:
@@ -43,7 +39,7 @@ def write_shapes(speech_file: Path, video_file: Optional[Path], out: Path) -> st
             raise ShapeError(f"{speech_file} lists no utterance")
         out.mkdir(parents=True, exist_ok=True)
         (out / "video_shape").unlink(missing_ok=True)
-        written = _write_if_changed(out / "speech_shape", speech, sorted(speech))
+        written = _write_shape(out / "speech_shape", speech, sorted(speech))
         return f"{out}: {len(speech)} utterances with audio ({'written: speech_shape' if written else 'up to date'})"
     video = read_kv(video_file)
     both = sorted(set(speech) & set(video))
@@ -56,7 +52,7 @@ def write_shapes(speech_file: Path, video_file: Optional[Path], out: Path) -> st
         raise ShapeError(f"{speech_file} and {video_file} have no utterance in common")
     out.mkdir(parents=True, exist_ok=True)
     written = [name for name, table in (("speech_shape", speech), ("video_shape", video))
-               if _write_if_changed(out / name, table, both)]
+               if _write_shape(out / name, table, both)]
     state = f"written: {' '.join(written)}" if written else "up to date"
     return f"{out}: {len(both)} clips with audio and video ({state})"
 
@@ -72,10 +68,12 @@ def get_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s pt.sh: %(message)s")
     args = get_parser().parse_args(argv)
+    from mmpt.data.errors import DataError
+
     video = Path(args.video_shape) if args.video_shape else None
     try:
         summary = write_shapes(args.feats_shape, video, args.out)
-    except ShapeError as exc:
+    except (ShapeError, DataError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     print(summary)

@@ -19,8 +19,13 @@ def config_options(path: str, keys: Sequence[str]) -> str:
     """``--<key> <value>`` for every key of ``keys`` that the YAML config ``path`` sets, in that order."""
     import yaml
 
-    with open(path, encoding="utf-8") as f:
-        cfg = yaml.safe_load(f) or {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            cfg = yaml.safe_load(f) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: not a readable YAML config ({exc})") from None
+    if not isinstance(cfg, dict):
+        raise ValueError(f"{path}: expected a YAML mapping of training options")
     return " ".join(f"--{k} {cfg[k]}" for k in keys if cfg.get(k) is not None)
 
 
@@ -33,7 +38,11 @@ def get_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = get_parser().parse_args(argv)
-    print(config_options(args.config, args.keys))
+    try:
+        print(config_options(args.config, args.keys))
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -72,13 +72,15 @@ def get_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = get_parser().parse_args(argv)
+    from mmpt.data.errors import DataError
+
     try:
         if args.command == "info":
             method, size = config_info(args.config)
             print(method, size)
         else:
             print(check_init(args.init_config, args.init_model, args.config, args.fbank_conf))
-    except ConfigError as exc:
+    except (ConfigError, DataError) as exc:
         print(f"Error: {exc}" if args.command == "check_init" else str(exc), file=sys.stderr)
         return 1
     return 0

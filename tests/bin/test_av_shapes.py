@@ -39,3 +39,16 @@ def test_no_common_clip(tmp_path: Path, capsys):
     video = _write(tmp_path / "video_shape", {"b": "2,3,88,88"})
     assert av_shapes.main([str(speech), str(video), str(tmp_path / "out")]) == 1
     assert "have no utterance in common" in capsys.readouterr().err
+
+
+def test_missing_or_damaged_shape_file_is_an_error_naming_it(tmp_path: Path, capsys):
+    speech = _write(tmp_path / "feats_shape", {"a": "10,80"})
+    missing = tmp_path / "video_shape"
+    assert av_shapes.main([str(speech), str(missing), str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert str(missing) in err and "does not exist" in err
+    (tmp_path / "dup_shape").write_text("a 10,80\na 11,80\n")
+    assert av_shapes.main([str(tmp_path / "dup_shape"), "", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "dup_shape" in err and "duplicated id" in err
+    assert not (tmp_path / "out" / "speech_shape").exists()

@@ -41,3 +41,17 @@ def test_check_init_refuses_what_cannot_continue(tmp_path: Path, capsys):
     torch.save({"encoder.w": torch.zeros(1)}, init / "model.pth")
     assert pt_config.main([*args, str(init / "config.yaml"), fbank]) == 1
     assert "holds no MAE decoder" in capsys.readouterr().err
+
+
+def test_check_init_names_a_missing_or_damaged_file(tmp_path: Path, capsys):
+    fbank = str(CONF / "fbank.yaml")
+    conf = str(CONF / "pretrain/cpu/mae.yaml")
+    missing = tmp_path / "init" / "config.yaml"
+    assert pt_config.main(["check_init", str(missing), str(tmp_path / "model.pth"), conf, fbank]) == 1
+    assert str(missing) in capsys.readouterr().err
+    init = tmp_path / "config.yaml"
+    init.write_text(Path(conf).read_text())
+    model = tmp_path / "model.pth"
+    model.write_bytes(b"not a checkpoint")
+    assert pt_config.main(["check_init", str(init), str(model), conf, fbank]) == 1
+    assert str(model) in capsys.readouterr().err
