@@ -2,9 +2,13 @@
 
     python -m mmpt.bin.study plan --seed 1 [grid options]            # every step, with its command
     python -m mmpt.bin.study run --seed 1 --stage 2 --stop_stage 5   # run the steps of those stages
+    python -m mmpt.bin.study export --seed 1 --to egs2/librispeech/asr1/results/study/seed1   # its bundle
 
 The workspace of seed N is ``<exp_root>/seed<N>`` (default ``exp/run_all``); every step's time goes to
-``<workspace>/timings.tsv``. Grid options are those of run_all.sh (see ``--help``).
+``<workspace>/timings.tsv``, and every ``run`` appends the commit it ran from to ``<workspace>/runs.tsv``.
+``export`` copies the seed's results bundle (:mod:`mmpt.study.bundle`: what the report reads) elsewhere, e.g.
+into the repository so that seeds run on several machines are reported together. Grid options are those
+of run_all.sh (see ``--help``).
 """
 from __future__ import annotations
 
@@ -55,9 +59,10 @@ def parse_head_epochs(text: str) -> dict:
 def get_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m mmpt.bin.study", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=("plan", "run"))
+    p.add_argument("command", choices=("plan", "run", "export"))
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--exp_root", type=Path, default=MAIN_ROOT / "exp" / "run_all")
+    p.add_argument("--to", type=Path, default=None, help="export: the bundle directory of the seed")
     p.add_argument("--stage", type=int, default=0)
     p.add_argument("--stop_stage", type=int, default=100)
     add_grid_options(p)
@@ -74,6 +79,33 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument("--superb_tasks", default="ks ic pr sd")
     p.add_argument("--superb_args", default="")
     return p
+
+
+def record_run(ws: Path, stage: int, stop_stage: int) -> None:
+    """Append when, from which commit and which stages this run ran to ``<ws>/runs.tsv`` (the bundle's
+    provenance: a seed may be run in parts, from several commits)."""
+    from mmpt.report.environment import git_info
+
+    git = git_info(MAIN_ROOT)
+    commit = (git["hash"] or "unknown") + (" (with uncommitted changes)" if git["dirty"] == "yes" else "")
+    with (ws / "runs.tsv").open("a") as f:
+        f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{commit}\tstages {stage}-{stop_stage}\n")
+
+
+def export(ws: Path, dest: Optional[Path]) -> int:
+    from mmpt.data.errors import DataError
+    from mmpt.study.bundle import export_bundle
+
+    if dest is None:
+        print("study: error: export needs --to DIR", file=sys.stderr)
+        return 2
+    try:
+        files = export_bundle(ws, dest)
+    except DataError as e:
+        print(f"study: error: {e}", file=sys.stderr)
+        return 1
+    print(f"{dest}: {len(files)} files of {ws}")
+    return 0
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -96,8 +128,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command == "plan":
         print(describe(todo, args.seed), end="")
         return 0
+    if args.command == "export":
+        return export(ws, args.to)
     make_workspace(MAIN_ROOT, ws, recipes_used(todo))
     env = recipe_env(MAIN_ROOT)
+    record_run(ws, args.stage, args.stop_stage)
     timings = ws / "timings.tsv"
     for i, step in enumerate(todo, 1):
         logger.info("seed %d, stage %d (%d/%d): %s\n    %s", args.seed, step.stage, i, len(todo), step.what,

@@ -315,6 +315,20 @@ def _commit(main_root: Path) -> str:
         return "unknown (not a git checkout)"
 
 
+def provenance(exp_root: Path, seeds: Sequence[int]) -> List[str]:
+    """Which commit ran which stages of each seed (``seed<N>/runs.tsv``, written by ``mmpt.bin.study run``)."""
+    rows = []
+    for s in seeds:
+        runs = exp_root / f"seed{s}" / "runs.tsv"
+        if runs.is_file():
+            rows += [f"| {s} | " + " | ".join(line.split("\t")[:3]) + " |"
+                     for line in runs.read_text().splitlines() if line.count("\t") >= 2]
+    if not rows:
+        return []
+    return ["", "Runs of each seed (`seed<N>/runs.tsv`):", "", "| seed | started | commit | stages |",
+            "|---|---|---|---|", *rows]
+
+
 def write_report(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], out: Path, command: str,
                  superb_tasks: Sequence[str] = ("ks", "ic", "pr", "sd"), n_resamples: int = 10000) -> Path:
     main_root = Path(__file__).resolve().parents[2]
@@ -335,6 +349,7 @@ def write_report(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], out: Pat
         md += ["", environment_block()]
     except ImportError:
         pass
+    md += provenance(exp_root, seeds)
     md += ["", f"## Primary comparisons ({l0} labelled subset, last-layer head, WER over test-clean + "
            "test-other, Holm-corrected)", "",
            "B is the treatment, A the control; rel. impr. = (errors A - errors B) / errors A over all seeds' "
