@@ -5,6 +5,7 @@
 #
 #   ./run_all.sh                          # one seed of the study (seed 1, preset study)
 #   ./run_all.sh --seeds "1 2 3 4 5"      # the study (its confirmatory seeds); finished seeds are reused
+#   ./run_all.sh --seeds 1 --jobs 2       # two steps at a time, one thread each (the models are small)
 #   ./run_all.sh --preset tiny --label_sets 20s --head_epochs 20s=2 ...   # the tiny corpus of the tests
 #   ./run_all.sh --grid paper             # the paper's grid: {mae,clr,mae_clr} x {lrs3,voxceleb2,kinetics600}
 #                                         # x {de,it,nl} (many hours on a CPU)
@@ -38,6 +39,7 @@ preset=study
 seeds=1                 # the study's confirmatory seeds are 1-5 (STUDY.md); 0 is the development seed
 seed=                   # alias of --seeds with one seed
 nj=$(nproc 2>/dev/null || echo 2)
+jobs=1                  # steps of a seed run at the same time, each with nproc/jobs threads (2 on a 2-core box)
 synth=true
 db=                     # default: db/embedded_<preset>_seed<N>, one per seed
 grid=                   # paper: every method, pre-training corpus and mid-training language of the paper
@@ -60,7 +62,7 @@ superb_tasks="ks ic pr sd"
 superb_args=            # extra s3prl overrides of every SUPERB task (",,"-separated)
 n_resamples=10000       # bootstrap and permutation resamples of the report
 help_message="Usage: $0 [--stage N] [--stop_stage M] [--preset tiny|mini|study|small] [--seeds \"1 2 3 4 5\"]
-  [--nj N] [--db DIR] [--synth true|false] [--grid paper] [--pt_methods \"mae clr mae_clr\"]
+  [--nj N] [--jobs N] [--db DIR] [--synth true|false] [--grid paper] [--pt_methods \"mae clr mae_clr\"]
   [--pt_corpora \"lrs3 voxceleb2 kinetics600\"] [--mid_langs \"de it nl\"] [--mid_tasks \"st st_ctc\"]
   [--extra_st_ctc true|false] [--controls \"positive domain\"] [--label_sets \"10min 1h\"]
   [--head_epochs \"10min=60 1h=20\"] [--pt_epochs N] [--st_epochs N] [--conf_scale cpu|paper] [--ngpu N]
@@ -88,7 +90,8 @@ grid_opts=(--pt_corpora "${pt_corpora}" --pt_methods "${pt_methods}" --mid_langs
            --mid_tasks "${mid_tasks}" --controls "${controls}" --label_sets "${label_sets}"
            --conf_scale "${conf_scale}" --extra_st_ctc "${extra_st_ctc}")
 study_opts=("${grid_opts[@]}" --pt_epochs "${pt_epochs}" --st_epochs "${st_epochs}" --head_epochs "${head_epochs}"
-            --nj "${nj}" --ngpu "${ngpu}" --pt_args "${pt_args}" --st_args "${st_args}" --asr_args "${asr_args}"
+            --nj "${nj}" --jobs "${jobs}" --ngpu "${ngpu}" --pt_args "${pt_args}" --st_args "${st_args}"
+            --asr_args "${asr_args}"
             --superb_tasks "${superb_tasks}" --superb_args "${superb_args}" --exp_root "${exp_root}")
 
 t_start=$(date +%s)
@@ -125,14 +128,13 @@ for s in ${seeds}; do
         log "Stage 1: embedded corpus, preset ${preset}, seed ${s} -> ${seed_db}"
         "${python}" -m mmpt.bin.synth --out "${seed_db}" --preset "${preset}" --seed "${s}" --nj "${nj}"
     fi
-    for range in "2 5" "7 7"; do
-        read -r from to <<< "${range}"
-        [ "${from}" -lt "${stage}" ] && from=${stage}
-        [ "${to}" -gt "${stop_stage}" ] && to=${stop_stage}
-        [ "${from}" -le "${to}" ] || continue
+    # stage 6 (the report) has no step of its own: one call runs 2-5 and 7, so that with --jobs SUPERB can
+    # overlap the fine-tunings
+    from=$(( stage > 2 ? stage : 2 )); to=$(( stop_stage < 7 ? stop_stage : 7 ))
+    if [ "${from}" -le "${to}" ]; then
         log "Stages ${from}-${to} of seed ${s} (exp/run_all/seed${s}; plan: python -m mmpt.bin.study plan --seed ${s})"
         "${python}" -m mmpt.bin.study run --seed "${s}" --stage "${from}" --stop_stage "${to}" "${study_opts[@]}"
-    done
+    fi
 done
 
 if [ "${stage}" -le 6 ] && [ "${stop_stage}" -ge 6 ]; then report 6; fi

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import List, Optional
 
+from mmpt.study.executor import run_steps
 from mmpt.study.grid import StudyGrid
 from mmpt.study.plan import Schedule, describe, recipes_used, select, steps
 from mmpt.study.workspace import make_workspace, recipe_env
@@ -72,6 +72,7 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument("--asr_nbpe", type=int, default=100)
     p.add_argument("--st_nbpe", type=int, default=300)
     p.add_argument("--nj", type=int, default=2)
+    p.add_argument("--jobs", type=int, default=1, help="steps run at the same time (each with cores/jobs threads)")
     p.add_argument("--ngpu", type=int, default=0)
     p.add_argument("--pt_args", default="")
     p.add_argument("--st_args", default="")
@@ -133,19 +134,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     make_workspace(MAIN_ROOT, ws, recipes_used(todo))
     env = recipe_env(MAIN_ROOT)
     record_run(ws, args.stage, args.stop_stage)
-    timings = ws / "timings.tsv"
-    for i, step in enumerate(todo, 1):
-        logger.info("seed %d, stage %d (%d/%d): %s\n    %s", args.seed, step.stage, i, len(todo), step.what,
-                    step.command())
-        t0 = time.time()
-        argv = [sys.executable, *step.argv[1:]] if step.argv[0] == "python" else step.argv
-        rc = subprocess.call(argv, cwd=ws / step.cwd, env=env)
-        with timings.open("a") as f:
-            f.write(f"{step.stage}\t{step.what}\t{time.time() - t0:.1f}\t{rc}\n")
-        if rc != 0:
-            print(f"study: error: seed {args.seed}, stage {step.stage}: '{step.what}' failed (exit {rc}) in "
-                  f"{ws / step.cwd}:\n    {step.command()}", file=sys.stderr)
-            return 1
+    rc, failed = run_steps(todo, ws, env, jobs=args.jobs, timings=ws / "timings.tsv")
+    if failed is not None:
+        print(f"study: error: seed {args.seed}, stage {failed.stage}: '{failed.what}' failed (exit {rc}) in "
+              f"{ws / failed.cwd}:\n    {failed.command()}", file=sys.stderr)
+        return 1
     return 0
 
 

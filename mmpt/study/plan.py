@@ -13,7 +13,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from mmpt.study.grid import Arm, StudyGrid
 
@@ -51,10 +51,21 @@ class Schedule:
 
 @dataclass
 class Step:
+    """One recipe command of a seed. ``needs``/``makes`` are workspace-relative paths (an experiment or pack
+    directory) that order the steps when several run at once (:mod:`mmpt.study.executor`): a step waits
+    for the steps that make what it needs, and an ``exclusive`` step (one that writes its recipe's data) for
+    the earlier exclusive steps of its recipe directory unless both are ``any_order`` steps of the same
+    stage (trainings that share only the recipe's idempotent data preparation). Exclusive steps of one
+    recipe directory never run at the same time."""
+
     stage: int
     what: str
     cwd: str  # relative to the workspace
     argv: List[str]
+    needs: Tuple[str, ...] = ()
+    makes: Tuple[str, ...] = ()
+    any_order: bool = False
+    exclusive: bool = True
 
     def command(self) -> str:
         return f"(cd {shlex.quote(self.cwd)} && {shlex.join(self.argv)})"
@@ -102,14 +113,17 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
             out.append(Step(3, f"{method} pre-training on {corpus}", f"egs2/{corpus}/pt1",
                             ["./run.sh", "--nj", str(sched.nj), "--ngpu", str(sched.ngpu), "--pt_method", method,
                              "--conf_scale", grid.conf_scale,
-                             "--pt_args", _train_opts(sched, sched.pt_epochs, sched.pt_args)]))
+                             "--pt_args", _train_opts(sched, sched.pt_epochs, sched.pt_args)],
+                            makes=(grid.pt_exp(corpus, method),), any_order=True))
     first_pt = ws / grid.pt_exp(grid.corpus0, grid.pt_methods[0])
     out.append(Step(3, "the random encoder (the pre-training architecture, never trained)",
                     f"egs2/{grid.corpus0}/pt1",
                     ["python", "-m", "mmpt.bin.pack_encoder", "--config", str(first_pt / "config.yaml"),
                      "--random_init", str(sched.seed), "--out", str(ws / grid.random_pack()),
                      # batch-norm statistics of the untrained encoder on the same audio as every other pack
-                     "--recompute_bn_stats", str(ws / grid.pt_feats_scp(grid.corpus0))]))
+                     "--recompute_bn_stats", str(ws / grid.pt_feats_scp(grid.corpus0))],
+                    needs=(grid.pt_exp(grid.corpus0, grid.pt_methods[0]),), makes=(grid.random_pack(),),
+                    exclusive=False))
     out += [s for a in arms if a.kind == "pos" for s in positive_control_steps(grid, sched, ws, a)]
 
     for a in arms:
@@ -122,7 +136,8 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
                              "--conf_scale", grid.conf_scale, "--st_tag", a.tag, "--tgt_nbpe", str(sched.st_nbpe),
                              "--src_nbpe", str(sched.st_nbpe),
                              "--st_args", _train_opts(sched, sched.st_epochs,
-                                                      " ".join(x for x in (train, sched.st_args) if x))]))
+                                                      " ".join(x for x in (train, sched.st_args) if x))],
+                            needs=(grid.pt_exp(a.corpus, a.method),), makes=(a.pack,), any_order=True))
         elif a.kind == "dom":
             out += domain_control_steps(grid, sched, ws, a)
 
@@ -135,7 +150,8 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
         else:
             argv += ["--pretrained_encoder", str(ws / a.pack), "--freeze_encoder", "true",
                      "--encoder_layers", "all" if head == "wsum" else "last"]
-        out.append(Step(5, f"CTC fine-tuning on {label_set}, {head} head: {a.name}", ls, argv))
+        out.append(Step(5, f"CTC fine-tuning on {label_set}, {head} head: {a.name}", ls, argv,
+                        needs=(a.pack,) if a.pack else (), any_order=True))
 
     sb = "egs2/superb/superb1"
     common = ["--tasks", " ".join(sched.superb_tasks), "--conf_scale", "auto", "--nj", str(sched.nj),
@@ -145,7 +161,7 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
         a = grid.arm(key)
         out.append(Step(7, f"SUPERB on {a.name}", sb,
                         ["./run.sh", "--stage", "2", "--stop_stage", "4", *common, "--upstream_ckpt", str(ws / a.pack),
-                         "--upstream_tag", superb_tag(a)]))
+                         "--upstream_tag", superb_tag(a)], needs=(a.pack,), any_order=True))
     return out
 
 
@@ -159,7 +175,7 @@ def positive_control_steps(grid: StudyGrid, sched: Schedule, ws: Path, arm: Arm)
                  f"egs2/{arm.corpus}/asr1",
                  ["./run.sh", "--nj", str(sched.nj), "--ngpu", str(sched.ngpu), "--asr_tag", arm.tag,
                   "--conf_scale", grid.conf_scale,
-                  "--asr_args", _train_opts(sched, sched.pt_epochs, sched.asr_args)])]
+                  "--asr_args", _train_opts(sched, sched.pt_epochs, sched.asr_args)], makes=(arm.pack,))]
 
 
 def domain_control_steps(grid: StudyGrid, sched: Schedule, ws: Path, arm: Arm) -> List[Step]:
@@ -169,7 +185,8 @@ def domain_control_steps(grid: StudyGrid, sched: Schedule, ws: Path, arm: Arm) -
                   "--tgt_lang", arm.lang, "--pt_tag", arm.tag, "--st_config", grid.st_config(),
                   "--init_exp", str(ws / grid.pt_exp(arm.corpus, "mae")),
                   # as many updates as the mid-training: its epochs (the batching comes from --st_config)
-                  "--pt_args", _train_opts(sched, sched.st_epochs, sched.pt_args)])]
+                  "--pt_args", _train_opts(sched, sched.st_epochs, sched.pt_args)],
+                 needs=(grid.pt_exp(arm.corpus, "mae"),), makes=(arm.pack,))]
 
 
 def select(all_steps: Sequence[Step], stage: int, stop_stage: int) -> List[Step]:
