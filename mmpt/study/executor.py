@@ -5,7 +5,8 @@ a second torch thread, CLR x1.42; ``tools/benchmarks/bench_pretrain.py --threads
 steps side by side use them fully. With ``jobs > 1`` every step gets ``OMP_NUM_THREADS = cores // jobs``
 (unless the caller set it) and its own log under ``<workspace>/logs/``; the order between steps comes from
 :class:`mmpt.study.plan.Step` (``needs``/``makes``, recipe directory, stage), so that a step starts only
-when what it reads is finished and two steps never write one recipe's data at the same time.
+when what it reads is finished, and two steps that write the same data (a recipe's data preparation, the
+cached outputs of a frozen encoder) never run at the same time.
 """
 from __future__ import annotations
 
@@ -32,13 +33,13 @@ def dependencies(steps: Sequence[Step]) -> List[Set[int]]:
     """For each step, the indices of the earlier steps it waits for.
 
     A step waits for (1) the steps that make what it needs (a need that no step of ``steps`` makes was made
-    by an earlier run) and (2) the earlier exclusive steps of its recipe directory when it is exclusive itself,
-    except a step of the same stage when both are ``any_order``.
+    by an earlier run) and (2) the earlier steps of its recipe directory when both have a lock, except a step
+    of the same stage when both are ``any_order``.
     """
     deps: List[Set[int]] = []
     for i, s in enumerate(steps):
         d = {j for j, t in enumerate(steps) if j != i and any(_made_by(n, m) for n in s.needs for m in t.makes)}
-        d |= {j for j, t in enumerate(steps[:i]) if t.cwd == s.cwd and t.exclusive and s.exclusive
+        d |= {j for j, t in enumerate(steps[:i]) if t.cwd == s.cwd and t.lock is not None and s.lock is not None
               and not (t.any_order and s.any_order and t.stage == s.stage)}
         deps.append(d)
     return deps
@@ -78,8 +79,7 @@ def run_steps(steps: Sequence[Step], ws: Path, env: Mapping[str, str], jobs: int
 
     def can_start(i: int) -> bool:
         s = steps[i]
-        return deps[i] <= done and not (s.exclusive and any(
-            steps[j].exclusive and steps[j].cwd == s.cwd for j in running))
+        return deps[i] <= done and not (s.lock is not None and any(steps[j].lock == s.lock for j in running))
 
     def start(i: int) -> None:
         s = steps[i]
@@ -111,6 +111,10 @@ def run_steps(steps: Sequence[Step], ws: Path, env: Mapping[str, str], jobs: int
             if out:
                 sys.stderr.write(f"--- the last lines of {out.name} ---\n{_tail(Path(out.name))}")
 
+    def on_term(signum, frame):  # so that the steps' process groups are stopped too (below)
+        raise SystemExit(128 + signum)
+
+    old_term = signal.signal(signal.SIGTERM, on_term) if jobs > 1 else None
     try:
         while pending or running:
             if failed is None:
@@ -131,7 +135,10 @@ def run_steps(steps: Sequence[Step], ws: Path, env: Mapping[str, str], jobs: int
             time.sleep(0.2)
     except BaseException:
         for proc, _, _ in running.values():
-            if jobs > 1:
+            if jobs > 1 and proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
         raise
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
     return (0, None) if failed is None else (rc_failed, steps[failed])

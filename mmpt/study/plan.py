@@ -53,10 +53,11 @@ class Schedule:
 class Step:
     """One recipe command of a seed. ``needs``/``makes`` are workspace-relative paths (an experiment or pack
     directory) that order the steps when several run at once (:mod:`mmpt.study.executor`): a step waits
-    for the steps that make what it needs, and an ``exclusive`` step (one that writes its recipe's data) for
-    the earlier exclusive steps of its recipe directory unless both are ``any_order`` steps of the same
-    stage (trainings that share only the recipe's idempotent data preparation). Exclusive steps of one
-    recipe directory never run at the same time."""
+    for the steps that make what it needs and, unless ``lock`` is None, for the earlier locked steps of its
+    recipe directory except ``any_order`` steps of its stage (trainings that share only the recipe's
+    idempotent data preparation). Steps with the same ``lock`` never run at the same time: by default the
+    recipe directory (the step writes the recipe's data); a narrower name for steps that write only their
+    own experiment and a shared cache; None for a step that writes outside every recipe's data."""
 
     stage: int
     what: str
@@ -65,7 +66,11 @@ class Step:
     needs: Tuple[str, ...] = ()
     makes: Tuple[str, ...] = ()
     any_order: bool = False
-    exclusive: bool = True
+    lock: Optional[str] = ""
+
+    def __post_init__(self) -> None:
+        if self.lock == "":
+            self.lock = self.cwd
 
     def command(self) -> str:
         return f"(cd {shlex.quote(self.cwd)} && {shlex.join(self.argv)})"
@@ -123,7 +128,7 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
                      # batch-norm statistics of the untrained encoder on the same audio as every other pack
                      "--recompute_bn_stats", str(ws / grid.pt_feats_scp(grid.corpus0))],
                     needs=(grid.pt_exp(grid.corpus0, grid.pt_methods[0]),), makes=(grid.random_pack(),),
-                    exclusive=False))
+                    lock=None))
     out += [s for a in arms if a.kind == "pos" for s in positive_control_steps(grid, sched, ws, a)]
 
     for a in arms:
@@ -145,13 +150,17 @@ def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:
         argv = ["./run.sh", "--stage", "6", "--stop_stage", "8", *_asr_common(grid, sched, label_set),
                 "--asr_tag", Path(grid.asr_exp(label_set, a.tag, head)).name[len("asr_"):],
                 "--asr_args", _train_opts(sched, sched.epochs_of(label_set), sched.asr_args)]
+        layers = "all" if head == "wsum" else "last"
         if a.kind == "scratch":
             argv += ["--freeze_encoder", "false"]
         else:
             argv += ["--pretrained_encoder", str(ws / a.pack), "--freeze_encoder", "true",
-                     "--encoder_layers", "all" if head == "wsum" else "last"]
+                     "--encoder_layers", layers]
+        # Fine-tunings write their own experiment; those of one frozen encoder and layer choice share its
+        # cached outputs (dump/encoded/<pack>_<layers>, with the dev and test sets of every subset).
+        lock = f"{ls}: {grid.asr_exp(label_set, a.tag, head)}" if a.kind == "scratch" else f"{ls}: {a.pack} {layers}"
         out.append(Step(5, f"CTC fine-tuning on {label_set}, {head} head: {a.name}", ls, argv,
-                        needs=(a.pack,) if a.pack else (), any_order=True))
+                        needs=(a.pack,) if a.pack else (), any_order=True, lock=lock))
 
     sb = "egs2/superb/superb1"
     common = ["--tasks", " ".join(sched.superb_tasks), "--conf_scale", "auto", "--nj", str(sched.nj),

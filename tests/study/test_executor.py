@@ -26,7 +26,7 @@ def test_study_plan_dependencies(tmp_path: Path):
     ft_scratch = _index(plan, "CTC fine-tuning on 10min, last head: no pre-training")
     ft_pos = _index(plan, "CTC fine-tuning on 1h, last head: CTC on LRS3")
     data = [i for i, s in enumerate(plan) if s.stage == 2]
-    assert mae not in deps[clr] and clr not in deps[mae]  # same recipe, any order (never at once: exclusive)
+    assert mae not in deps[clr] and clr not in deps[mae]  # same recipe, any order (never at once: one lock)
     assert deps[rnd] == {mae} and not deps[pos]
     assert mae in deps[st_mae] and clr in deps[st_clr] and mae not in deps[st_clr] and st_mae not in deps[st_clr]
     assert deps[dom] == {mae}
@@ -61,17 +61,24 @@ def test_two_jobs_respect_order_and_exclusion(tmp_path: Path):
             _fake(tmp_path, "clr", "a", makes=("a/exp/clr",), any_order=True),
             _fake(tmp_path, "pos", "b", makes=("b/exp/pos",)),
             _fake(tmp_path, "st_mae", "c", stage=4, needs=("a/exp/mae",), any_order=True),
-            _fake(tmp_path, "random", "a", needs=("a/exp/mae",), exclusive=False)]
+            _fake(tmp_path, "random", "a", needs=("a/exp/mae",), lock=None),
+            _fake(tmp_path, "ft_a", "a", stage=5, any_order=True, lock="a: x"),
+            _fake(tmp_path, "ft_b", "a", stage=5, any_order=True, lock="a: y"),
+            _fake(tmp_path, "ft_c", "a", stage=5, any_order=True, lock="a: x")]
     rc, failed = run_steps(plan, tmp_path, {"PATH": "/usr/bin:/bin"}, jobs=2, timings=tmp_path / "t.tsv")
     assert (rc, failed) == (0, None)
     iv = _intervals(tmp_path)
     overlap = lambda x, y: iv[x][0] < iv[y][1] and iv[y][0] < iv[x][1]  # noqa: E731
     assert iv["data"][1] < min(iv["mae"][0], iv["clr"][0])
-    assert not overlap("mae", "clr") and overlap("pos", "mae") or overlap("pos", "data")
+    assert not overlap("mae", "clr")  # one recipe directory: never at once
+    assert overlap("pos", "data") or overlap("pos", "mae")  # another recipe directory: side by side
     assert iv["mae"][1] < iv["st_mae"][0] and iv["mae"][1] < iv["random"][0]
-    assert len((tmp_path / "t.tsv").read_text().splitlines()) == 6
-    assert len(list((tmp_path / "logs").glob("*.log"))) == 6
-    assert max(sum(iv[n][0] <= k < iv[n][1] for n in iv) for k in range(12)) <= 2  # never more than 2 at once
+    assert max(iv["mae"][1], iv["clr"][1]) < min(iv[f][0] for f in ("ft_a", "ft_b", "ft_c"))
+    assert overlap("ft_a", "ft_b") or overlap("ft_b", "ft_c")  # two locks: side by side
+    assert not overlap("ft_a", "ft_c")  # one lock (a frozen encoder's cache): one after the other
+    assert len((tmp_path / "t.tsv").read_text().splitlines()) == 9
+    assert len(list((tmp_path / "logs").glob("*.log"))) == 9
+    assert max(sum(iv[n][0] <= k < iv[n][1] for n in iv) for k in range(18)) <= 2  # never more than 2 at once
 
 
 def test_a_failure_stops_new_steps_and_names_the_step(tmp_path: Path, capsys):
@@ -89,3 +96,44 @@ def test_one_job_runs_in_plan_order(tmp_path: Path):
     assert run_steps(plan, tmp_path, {"PATH": "/usr/bin:/bin"}, jobs=1) == (0, None)
     assert [line.split()[1] for line in (tmp_path / "events").read_text().split("\n")[::2] if line] == ["x", "y", "z"]
     assert not (tmp_path / "logs").exists()
+
+
+def test_fine_tunings_lock_per_frozen_encoder_cache(tmp_path: Path):
+    plan = [s for s in steps(StudyGrid(), Schedule(seed=1), tmp_path) if s.stage == 5]
+    locks = {s.what: s.lock for s in plan}
+    mae_10 = locks["CTC fine-tuning on 10min, last head: MAE (LRS3)"]
+    assert mae_10 == locks["CTC fine-tuning on 1h, last head: MAE (LRS3)"]  # one cache: serialised
+    assert mae_10 != locks["CTC fine-tuning on 10min, wsum head: MAE (LRS3)"]
+    assert mae_10 != locks["CTC fine-tuning on 10min, last head: CLR (LRS3)"]
+    scratch = [lk for w, lk in locks.items() if "no pre-training" in w]
+    assert len(set(scratch)) == 2
+
+
+def test_terminating_the_runner_stops_its_steps(tmp_path: Path):
+    import subprocess
+    import sys
+    import time
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    script = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+from pathlib import Path
+from mmpt.study.executor import run_steps
+from mmpt.study.plan import Step
+steps = [Step(3, n, n, ["sh", "-c", f"echo $$ > {tmp_path}/pid_{{n}}; exec sleep 60"]) for n in ("a", "b")]
+run_steps(steps, Path({str(tmp_path)!r}), {{"PATH": "/usr/bin:/bin"}}, jobs=2)
+"""
+    runner = subprocess.Popen([sys.executable, "-c", script])
+    pids = [tmp_path / "pid_a", tmp_path / "pid_b"]
+    for _ in range(200):
+        if all(p.is_file() and p.read_text().strip() for p in pids):
+            break
+        time.sleep(0.05)
+    runner.terminate()
+    assert runner.wait(timeout=20) == 128 + 15
+    time.sleep(0.5)
+    for p in pids:
+        pid = int(p.read_text())
+        assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
