@@ -112,6 +112,9 @@ def export(ws: Path, dest: Optional[Path]) -> int:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s (study) %(message)s", datefmt="%Y-%m-%dT%H:%M:%S")
     args = get_parser().parse_args(argv)
+    ws = (args.exp_root / f"seed{args.seed}").resolve()
+    if args.command == "export":  # the bundle holds whatever the seed scored, whatever its grid
+        return export(ws, args.to)
     try:
         grid = grid_from(args)
         sched = Schedule(seed=args.seed, pt_epochs=args.pt_epochs, st_epochs=args.st_epochs,
@@ -124,13 +127,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     except ValueError as e:
         print(f"study: error: {e}", file=sys.stderr)
         return 2
-    ws = (args.exp_root / f"seed{args.seed}").resolve()
     todo = select(steps(grid, sched, ws), args.stage, args.stop_stage)
     if args.command == "plan":
         print(describe(todo, args.seed), end="")
         return 0
-    if args.command == "export":
-        return export(ws, args.to)
     make_workspace(MAIN_ROOT, ws, recipes_used(todo))
     env = recipe_env(MAIN_ROOT)
     record_run(ws, args.stage, args.stop_stage)
