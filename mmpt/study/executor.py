@@ -1,8 +1,9 @@
 """Running a seed's steps, one after another or several at once (``--jobs``).
 
-The models of the study are small, so one training uses two CPU cores poorly (MAE pre-training: x1.65 from
-a second torch thread, CLR x1.42; ``tools/benchmarks/bench_pretrain.py --threads``); two single-threaded
-steps side by side use them fully. With ``jobs > 1`` every step gets ``OMP_NUM_THREADS = cores // jobs``
+The models of the study are small, so one training cannot use many CPU cores (MAE pre-training: x1.65
+from a second torch thread, CLR x1.42; ``tools/benchmarks/bench_pretrain.py --threads``); on a box with more
+cores than that, independent steps side by side should finish sooner (not measured; on 2 cores the gain
+was within ~10 %: README, "The study"). With ``jobs > 1`` every step gets ``OMP_NUM_THREADS = cores // jobs``
 (unless the caller set it) and its own log under ``<workspace>/logs/``; the order between steps comes from
 :class:`mmpt.study.plan.Step` (``needs``/``makes``, recipe directory, stage), so that a step starts only
 when what it reads is finished, and two steps that write the same data (a recipe's data preparation, the
