@@ -74,3 +74,30 @@ def test_arms_scored_on_different_utterances_are_an_error(tmp_path: Path):
     sd = load(grid, tmp_path, SEEDS)
     with pytest.raises(ValueError, match="different utterances"):
         run_comparison(sd.words, sd.seeds, grid.comparisons()[0], "10min", "last", n_resamples=100)
+
+
+def test_st_check_against_the_most_frequent_sentence(tmp_path: Path):
+    import json
+
+    from mmpt.report.study_report import st_check
+
+    grid = StudyGrid(label_sets=("10min",), pt_methods=("mae",), extra_st_ctc=False, controls=())
+    st = tmp_path / "seed1" / "egs2/must_c/st1"
+    (st / "dump/fbank/train.en-it").mkdir(parents=True)
+    (st / "dump/fbank/dev.en-it").mkdir(parents=True)
+    (st / "dump/fbank/train.en-it/text").write_text("t1 il gatto dorme\nt2 il gatto dorme\nt3 un cane corre\n")
+    (st / "dump/fbank/dev.en-it/text").write_text("d1 il gatto dorme\nd2 un cane corre veloce\n")
+    dec = st / "exp/st_lrs3_mae_it/decode_st_valid.acc.ave/dev.en-it/score_bleu"
+    dec.mkdir(parents=True)
+    (dec / "result.json").write_text(json.dumps({"bleu": 12.5, "chrf": 40.25}))
+    rows = st_check(grid, tmp_path, [1])
+    assert rows[0].startswith("| seed | mid-training | dev BLEU | dev chrF | most-frequent-sentence BLEU | its chrF |")
+    row = rows[2].split(" | ")
+    assert row[0] == "| 1" and row[2:4] == ["12.50", "40.25"]
+    # "il gatto dorme" for both dev sentences: one exact match, one miss
+    from mmpt.scoring.bleu import score_bleu
+
+    base = score_bleu({"d1": "il gatto dorme", "d2": "un cane corre veloce"},
+                      {"d1": "il gatto dorme", "d2": "il gatto dorme"})
+    assert row[4] == f"{base.bleu:.2f}" and row[5] == f"{base.chrf:.2f} |"
+    assert st_check(grid, tmp_path, [2]) == rows[:2]  # a seed without the mid-training: no row
