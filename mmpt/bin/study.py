@@ -134,7 +134,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     make_workspace(MAIN_ROOT, ws, recipes_used(todo))
     env = recipe_env(MAIN_ROOT)
     record_run(ws, args.stage, args.stop_stage)
-    rc, failed = run_steps(todo, ws, env, jobs=args.jobs, timings=ws / "timings.tsv")
+    try:
+        rc, failed = run_steps(todo, ws, env, jobs=args.jobs, timings=ws / "timings.tsv")
+    except ValueError as e:
+        print(f"study: error: seed {args.seed}: {e}", file=sys.stderr)
+        return 2
     if failed is not None:
         print(f"study: error: seed {args.seed}, stage {failed.stage}: '{failed.what}' failed (exit {rc}) in "
               f"{ws / failed.cwd}:\n    {failed.command()}", file=sys.stderr)

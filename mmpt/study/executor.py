@@ -65,7 +65,14 @@ def run_steps(steps: Sequence[Step], ws: Path, env: Mapping[str, str], jobs: int
     After a failure no new step starts; the running ones finish (their work stays resumable). Every step's
     wall time and exit status is appended to ``timings`` (``stage\\twhat\\tseconds\\trc``).
     """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
     deps = dependencies(steps)
+    for s in steps:  # what no planned step makes must be on disk already, or the step would fail midway
+        for need in s.needs:
+            if not any(_made_by(need, m) for t in steps for m in t.makes) and not (ws / need).exists():
+                raise ValueError(f"'{s.what}' needs {ws / need}, which is missing and made by no step of this "
+                                 f"run: run its stage first")
     env = dict(env)
     if jobs > 1:
         threads = str(max(1, (cores or os.cpu_count() or 1) // jobs))

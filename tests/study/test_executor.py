@@ -137,3 +137,16 @@ run_steps(steps, Path({str(tmp_path)!r}), {{"PATH": "/usr/bin:/bin"}}, jobs=2)
     for p in pids:
         pid = int(p.read_text())
         assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+def test_a_missing_input_that_no_step_makes_is_an_error_before_anything_runs(tmp_path: Path):
+    import pytest
+
+    plan = [_fake(tmp_path, "ok", "a"), _fake(tmp_path, "ft", "b", stage=5, needs=("c/exp/pack",))]
+    with pytest.raises(ValueError, match="c/exp/pack, which is missing"):
+        run_steps(plan, tmp_path, {"PATH": "/usr/bin:/bin"}, jobs=2)
+    assert not (tmp_path / "events").exists()
+    (tmp_path / "c/exp/pack").mkdir(parents=True)  # made by an earlier run: fine
+    assert run_steps(plan, tmp_path, {"PATH": "/usr/bin:/bin"}, jobs=2) == (0, None)
+    with pytest.raises(ValueError, match="at least 1"):
+        run_steps(plan, tmp_path, {"PATH": "/usr/bin:/bin"}, jobs=0)
