@@ -38,7 +38,7 @@ def test_mid_training_from_pack(checkout: Path, venv: Path, corpus: Path):
     enc_state = make_pack(pack, recipe / "exp/st_stats_fbank/train/feats_stats.npz", recipe / "conf/fbank.yaml")
     small_head_config(recipe / "conf/train_st.yaml", recipe / "conf/train_test.yaml")
     args = ["run.sh", "--stage", "4", "--stop_stage", "9", *COMMON, "--st_config", "conf/train_test.yaml",
-            "--pretrained_encoder", "pt_exp/packed", "--st_args", "--max_epoch 1",
+            "--pretrained_encoder", "pt_exp/packed", "--st_args", "--max_epoch 2 --keep_nbest_models 2",
             "--inference_args", "--beam_size 2 --maxlenratio 0.5"]
     res = run_script(args, cwd=recipe, env=env, timeout=600)
     assert res.returncode == 0, res.stderr[-5000:]
@@ -66,6 +66,26 @@ def test_mid_training_from_pack(checkout: Path, venv: Path, corpus: Path):
         assert "\nBLEU = " in result and result.count("id: (") == len(refs)
     results = (exp / "RESULTS.md").read_text()
     assert "### BLEU" in results and "|decode_st_valid.acc.ave/tst-COMMON.en-de|" in results
+
+    # The learning curve rebuilds the recipe's model after E epochs from the kept snapshots: after the last
+    # epoch, the recipe's own average.
+    from mmpt.bin import st_curve
+
+    assert st_curve.main(["--exp_dir", str(exp), "--epochs", "1", "2", "--nbest", "2",
+                          "--feats_dir", str(recipe / "dump/fbank"), "--train_set", "train.en-de",
+                          "--set", "dev.en-de", "--n_samples", "100",
+                          "--decode_config", str(recipe / "conf/decode_st.yaml"), "--beam_size", "2",
+                          "--maxlenratio", "0.5"]) == 0
+    ave = torch.load(exp / "valid.acc.ave_2best.pth")
+    ep2 = torch.load(exp / "curve" / "ep2.pth")
+    assert set(ep2) == set(ave) and all(torch.allclose(ep2[k].float(), ave[k].float()) for k in ave)
+    ep1 = torch.load(exp / "curve" / "ep1.pth")
+    assert all(torch.equal(ep1[k], trained[k]) for k in trained)  # one epoch: its own snapshot
+    rows = (exp / "curve" / "curve.tsv").read_text().splitlines()
+    assert rows[0].startswith("epochs\tset") and [r.split("\t")[:2] for r in rows[1:]] == [
+        ["1", "dev.en-de"], ["2", "dev.en-de"]]
+    assert len((exp / "curve" / "ep2" / "dev.en-de" / "text").read_text().splitlines()) == len(
+        (recipe / "dump/fbank/dev.en-de/text").read_text().splitlines())
 
     # The packed mid-trained encoder is what the ASR recipe gets, and its config follows from it.
     from mmpt.asr.train_config import make_train_config
