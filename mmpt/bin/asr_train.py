@@ -11,8 +11,11 @@ from __future__ import annotations
 import sys
 from typing import List, Optional
 
+from mmpt.denormals import flush_denormals
+
 
 def main(cmd: Optional[List[str]] = None) -> None:
+    flush_denormals()  # before torch starts its threads (mmpt.denormals)
     from mmpt.tasks.asr import FrozenEncoderASRTask  # safe --init_param loading, atomic checkpoint.pth
 
     FrozenEncoderASRTask.main(cmd=cmd)

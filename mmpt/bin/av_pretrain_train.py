@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
+from mmpt.denormals import flush_denormals
 from mmpt.tasks.av_pretrain import AVPretrainTask
 
 
@@ -36,6 +37,7 @@ def get_parser():
 
 def main(cmd: Optional[List[str]] = None) -> None:
     """Parse ``cmd`` (default: sys.argv) and train."""
+    flush_denormals()  # before torch starts its threads (mmpt.denormals)
     AVPretrainTask.main(cmd=cmd)
 
 

@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from mmpt.data.errors import DataError
+from mmpt.denormals import flush_denormals
 
 PROG = "python -m mmpt.bin.decode"
 DEFAULTS: Dict[str, Any] = {"decoding": "greedy", "beam_size": 10, "penalty": 0.0, "batch_size": 16,
@@ -107,6 +108,7 @@ def _decode(args: argparse.Namespace, opts: Dict[str, Any], pairs: List[Tuple[Pa
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = get_parser().parse_args(argv)
+    flush_denormals()
     for name in ("espnet", "espnet2"):  # the beam search logs every hypothesis at INFO
         logging.getLogger(name).setLevel(logging.WARNING)
     # ... and warns about every hypothesis that reaches the length limit (maxlenratio)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from mmpt.bin._jobs_cli import add_job_arguments, cli_main, dump_summary, job_options
+from mmpt.denormals import flush_denormals
 
 PROG = "python -m mmpt.bin.dump_encoded"
 
@@ -62,6 +63,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    flush_denormals()
     return cli_main(PROG, get_parser, _run, argv)
 
 

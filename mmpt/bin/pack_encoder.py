@@ -25,6 +25,7 @@ import sys
 from typing import List, Optional
 
 from mmpt.data.errors import DataError
+from mmpt.denormals import flush_denormals
 
 PROG = "python -m mmpt.bin.pack_encoder"
 
@@ -49,6 +50,7 @@ def get_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = get_parser().parse_args(argv)
+    flush_denormals()
     from mmpt.pack.write import pack_encoder
 
     try:

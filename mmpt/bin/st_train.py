@@ -11,10 +11,13 @@ from __future__ import annotations
 import sys
 from typing import List, Optional
 
+from mmpt.denormals import flush_denormals
+
 from mmpt.tasks.st import SafeSTTask
 
 
 def main(cmd: Optional[List[str]] = None) -> None:
+    flush_denormals()  # before torch starts its threads (mmpt.denormals)
     SafeSTTask.main(cmd=cmd)
 
 

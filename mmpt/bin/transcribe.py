@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from mmpt.data.errors import DataError
+from mmpt.denormals import flush_denormals
 
 PROG = "mmpt-transcribe"
 
@@ -38,6 +39,7 @@ def get_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = get_parser().parse_args(argv)
+    flush_denormals()
     # stdout carries only transcripts: what espnet prints while loading (e.g. about flash attention) goes
     # to stderr
     with contextlib.redirect_stdout(sys.stderr):

@@ -23,6 +23,7 @@ from typing import Any, Tuple, Union
 
 import torch
 
+from mmpt.denormals import flush_denormals
 from mmpt.pack.load import ModelFileError, load_config, load_into, load_state_dict
 
 PathLike = Union[str, Path]
@@ -116,5 +117,6 @@ class SafeTrainingTask:
 
     @classmethod
     def main_worker(cls, args: argparse.Namespace) -> None:
+        flush_denormals()  # a process espnet2 spawns per GPU starts here
         install_training_shims()
         super().main_worker(args)  # type: ignore[misc]

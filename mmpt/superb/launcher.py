@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from mmpt.data.errors import DataError
+from mmpt.denormals import flush_denormals
 
 logger = logging.getLogger(__name__)
 
@@ -393,6 +394,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if any(a in ("-h", "--help") for a in argv):
         print_help()
         return 0
+    flush_denormals()
     install()
     from s3prl import run_downstream
     from s3prl.downstream.runner import Runner
