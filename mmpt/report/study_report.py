@@ -17,7 +17,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -145,7 +145,9 @@ def seed_table(grid: StudyGrid, sd: StudyData, label_set: str, head: str) -> Lis
 
 
 def comparison_rows(grid: StudyGrid, sd: StudyData, specs: Sequence[ComparisonSpec], label_set: str, head: str,
-                    prefix: str, adjust: bool, n_resamples: int) -> Tuple[List[str], Dict[str, Tuple]]:
+                    prefix: str, adjust: bool, n_resamples: int, caveats: Optional[Mapping[str, str]] = None
+                    ) -> Tuple[List[str], Dict[str, Tuple]]:
+    """The comparison table; ``caveats`` maps a comparison id prefix (e.g. ``H3``) to a note on its verdict."""
     results = [run_comparison(sd.words, sd.seeds, c, label_set, head, prefix, n_resamples) for c in specs]
     ps = [r[0].p_value if r[0] else math.nan for r in results]
     adj = holm(ps) if adjust else [None] * len(ps)
@@ -163,21 +165,27 @@ def comparison_rows(grid: StudyGrid, sd: StudyData, specs: Sequence[ComparisonSp
             f"| {spec.id} | {spec.question} | {len(used)} | {comp.rate_a:.2f} | {comp.rate_b:.2f} | "
             f"{comp.rel_impr:+.2f}% | [{_fmt(comp.ci_low, '+.2f')}, {_fmt(comp.ci_high, '+.2f')}] | "
             f"{_p(comp.p_value)} | " + (f"{_p(p_adj)} | " if adjust else "")
-            + f"{comp.seeds_b_better}/{len(used)} | {_p(comp.seed_ttest_p)} | {verdict(comp, p_adj)} |")
+            + f"{comp.seeds_b_better}/{len(used)} | {_p(comp.seed_ttest_p)} | {verdict(comp, p_adj)}"
+            + "".join(f" ({note})" for pre, note in (caveats or {}).items() if spec.id.startswith(pre)) + " |")
     return lines, out
 
 
 # ---------------------------------------------------------------------------------------------- ST check
-def st_check(grid: StudyGrid, exp_root: Path, seeds: Sequence[int]) -> List[str]:
+def st_check(grid: StudyGrid, exp_root: Path, seeds: Sequence[int]) -> Tuple[List[str], Optional[bool]]:
     """Dev BLEU and chrF of every mid-training against always emitting the most frequent training translation
-    (when every translation is unique, that is the first one: a fluent sentence, a fair chrF baseline)."""
+    (when every translation is unique, that is the first one: a fluent sentence, a fair chrF baseline), and
+    whether ST passes its learning check (STUDY.md amendment 4): both scores above the baseline's with
+    sacrebleu's paired bootstrap p < 0.05. Returns the table and True / False (every checked mid-training
+    passes / one fails), None when none could be checked."""
     import json
 
     from mmpt.data.datadir import read_kv
     from mmpt.scoring.bleu import score_bleu
+    from mmpt.st.learning_curve import compare_to_baseline, most_frequent
 
-    lines = ["| seed | mid-training | dev BLEU | dev chrF | most-frequent-sentence BLEU | its chrF |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| seed | mid-training | dev BLEU | dev chrF | most-frequent-sentence BLEU | its chrF | p (BLEU) | "
+             "p (chrF) | passes |", "|---|---|---|---|---|---|---|---|---|"]
+    verdicts: List[bool] = []
     for seed in seeds:
         st = exp_root / f"seed{seed}" / "egs2/must_c/st1"
         for arm in grid.arms():
@@ -189,12 +197,21 @@ def st_check(grid: StudyGrid, exp_root: Path, seeds: Sequence[int]) -> List[str]
             if not hits or not train_txt.is_file() or not dev_txt.is_file():
                 continue
             res = json.loads(hits[0].read_text())
-            common = collections.Counter(read_kv(train_txt).values()).most_common(1)[0][0]
+            common = most_frequent(read_kv(train_txt))
             refs = read_kv(dev_txt)
-            base = score_bleu(refs, {u: common for u in refs})
-            lines.append(f"| {seed} | {arm.name} | {res['bleu']:.2f} | {res['chrf']:.2f} | {base.bleu:.2f} | "
-                         f"{base.chrf:.2f} |")
-    return lines
+            hyp_txt = hits[0].parent.parent / "text"
+            if hyp_txt.is_file():
+                c = compare_to_baseline(refs, read_kv(hyp_txt), common)
+                verdicts.append(c.passes())
+                tail = f"{_p(c.p_bleu)} | {_p(c.p_chrf)} | {'yes' if c.passes() else 'no'} |"
+                base_bleu, base_chrf = c.base_bleu, c.base_chrf
+            else:  # a bundle from before the translations were exported: scores only
+                base = score_bleu(refs, {u: common for u in refs})
+                tail = "n/a | n/a | not checked (no translations) |"
+                base_bleu, base_chrf = base.bleu, base.chrf
+            lines.append(f"| {seed} | {arm.name} | {res['bleu']:.2f} | {res['chrf']:.2f} | {base_bleu:.2f} | "
+                         f"{base_chrf:.2f} | {tail}")
+    return lines, (all(verdicts) if verdicts else None)
 
 
 # ---------------------------------------------------------------------------------------------- figures
@@ -358,11 +375,14 @@ def write_report(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], out: Pat
            "B is the treatment, A the control; rel. impr. = (errors A - errors B) / errors A over all seeds' "
            "utterances; CI: stratified paired bootstrap; p: paired sign-flip permutation test over utterances; "
            "seed t-test: paired t-test over the seeds' WERs (robustness only).", ""]
-    lines, prim = comparison_rows(grid, sd, primary, l0, "last", "", True, n_resamples)
+    st_lines, st_ok = st_check(grid, exp_root, seeds)
+    # STUDY.md amendment 4: mid-training's hypotheses are labelled when ST does not learn to translate
+    caveats = {"H3": "ST failed its learning check"} if st_ok is False else {}
+    lines, prim = comparison_rows(grid, sd, primary, l0, "last", "", True, n_resamples, caveats)
     md += lines
     if secondary:
         md += ["", "Secondary (unadjusted):", ""]
-        md += comparison_rows(grid, sd, secondary, l0, "last", "", False, n_resamples)[0]
+        md += comparison_rows(grid, sd, secondary, l0, "last", "", False, n_resamples, caveats)[0]
     for label_set in grid.label_sets:
         for head in ("last", "wsum"):
             if head == "wsum" and label_set != l0:
@@ -374,13 +394,17 @@ def write_report(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], out: Pat
             md += seed_table(grid, sd, label_set, head)
             if (label_set, head) != (l0, "last"):
                 md += ["", "Comparisons on this setting (secondary, unadjusted):", ""]
-                md += comparison_rows(grid, sd, specs, label_set, head, "", False, n_resamples)[0]
+                md += comparison_rows(grid, sd, specs, label_set, head, "", False, n_resamples, caveats)[0]
     for prefix, name in (("test_clean/", "test-clean"), ("test_other/", "test-other")):
         md += ["", f"## Primary comparisons on {name} alone (secondary, unadjusted)", ""]
-        md += comparison_rows(grid, sd, primary, l0, "last", prefix, False, n_resamples)[0]
+        md += comparison_rows(grid, sd, primary, l0, "last", prefix, False, n_resamples, caveats)[0]
     md += ["", "## Mid-training: does ST learn?", "",
-           "Dev BLEU and chrF of each mid-training against always emitting the most frequent training translation.", ""]
-    md += st_check(grid, exp_root, seeds)
+           "Dev BLEU and chrF of each mid-training against always emitting the most frequent training translation; "
+           "it passes when both are above with sacrebleu's paired bootstrap p < 0.05 (STUDY.md amendment 4). "
+           + {True: "Every mid-training passes.", None: "Not checked.",
+              False: "**A mid-training fails: the H3 comparisons are labelled \"ST failed its learning check\".**"}[st_ok],
+           ""]
+    md += st_lines
     figdir = out.parent
     f3 = figure3(mid_training_gains(grid, sd, l0), figdir / "figure3.png")
     sg = superb_gains(grid, exp_root, seeds, superb_tasks)

@@ -7,7 +7,8 @@ on different machines or days, and ESPnet-style the scored results can be commit
 (``egs2/librispeech/asr1/results/study/seed<N>/``):
 
 * per-utterance word and character errors of every fine-tuning (``score_wer/utt_errors.tsv``),
-* the mid-trainings' dev/test BLEU and the MuST-C train/dev target text of the ST learning check,
+* the mid-trainings' dev/test BLEU, their dev translations and the MuST-C train/dev target text of the ST
+  learning check,
 * SUPERB scores, espnet2's loss curves, the step timings and ``runs.tsv`` (which commit ran which stages).
 
 Exporting is idempotent; a file of the bundle that differs from the workspace's is replaced.
@@ -26,6 +27,7 @@ BUNDLE_GLOBS: Sequence[str] = (
     "runs.tsv",
     "egs2/librispeech/asr1/exp_*/asr_*/decode_*/*/score_wer/utt_errors.tsv",
     "egs2/must_c/st1/exp/st_*/decode_*/*/score_bleu/result.json",
+    "egs2/must_c/st1/exp/st_*/decode_*/dev.en-*/text",
     "egs2/must_c/st1/dump/fbank/train.en-*/text",
     "egs2/must_c/st1/dump/fbank/dev.en-*/text",
     "egs2/superb/superb1/exp/*/*/evaluate_test/result.json",

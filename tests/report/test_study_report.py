@@ -76,28 +76,63 @@ def test_arms_scored_on_different_utterances_are_an_error(tmp_path: Path):
         run_comparison(sd.words, sd.seeds, grid.comparisons()[0], "10min", "last", n_resamples=100)
 
 
-def test_st_check_against_the_most_frequent_sentence(tmp_path: Path):
+def _st_workspace(root: Path, hyps=None, seed: int = 1) -> Path:
     import json
 
-    from mmpt.report.study_report import st_check
-
-    grid = StudyGrid(label_sets=("10min",), pt_methods=("mae",), extra_st_ctc=False, controls=())
-    st = tmp_path / "seed1" / "egs2/must_c/st1"
+    st = root / f"seed{seed}" / "egs2/must_c/st1"
     (st / "dump/fbank/train.en-it").mkdir(parents=True)
     (st / "dump/fbank/dev.en-it").mkdir(parents=True)
     (st / "dump/fbank/train.en-it/text").write_text("t1 il gatto dorme\nt2 il gatto dorme\nt3 un cane corre\n")
-    (st / "dump/fbank/dev.en-it/text").write_text("d1 il gatto dorme\nd2 un cane corre veloce\n")
-    dec = st / "exp/st_lrs3_mae_it/decode_st_valid.acc.ave/dev.en-it/score_bleu"
-    dec.mkdir(parents=True)
-    (dec / "result.json").write_text(json.dumps({"bleu": 12.5, "chrf": 40.25}))
-    rows = st_check(grid, tmp_path, [1])
-    assert rows[0].startswith("| seed | mid-training | dev BLEU | dev chrF | most-frequent-sentence BLEU | its chrF |")
-    row = rows[2].split(" | ")
-    assert row[0] == "| 1" and row[2:4] == ["12.50", "40.25"]
-    # "il gatto dorme" for both dev sentences: one exact match, one miss
+    refs = {f"d{i}": f"la frase numero {i} parla di un cane che corre veloce" for i in range(30)}
+    refs["d0"] = "il gatto dorme"
+    (st / "dump/fbank/dev.en-it/text").write_text("".join(f"{u} {t}\n" for u, t in refs.items()))
+    dec = st / "exp/st_lrs3_mae_it/decode_st_valid.acc.ave/dev.en-it"
+    (dec / "score_bleu").mkdir(parents=True)
+    (dec / "score_bleu/result.json").write_text(json.dumps({"bleu": 12.5, "chrf": 40.25}))
+    if hyps is not None:
+        (dec / "text").write_text("".join(f"{u} {hyps(t)}\n" for u, t in refs.items()))
+    return st
+
+
+def test_st_check_against_the_most_frequent_sentence(tmp_path: Path):
+    from mmpt.report.study_report import st_check
     from mmpt.scoring.bleu import score_bleu
 
-    base = score_bleu({"d1": "il gatto dorme", "d2": "un cane corre veloce"},
-                      {"d1": "il gatto dorme", "d2": "il gatto dorme"})
-    assert row[4] == f"{base.bleu:.2f}" and row[5] == f"{base.chrf:.2f} |"
-    assert st_check(grid, tmp_path, [2]) == rows[:2]  # a seed without the mid-training: no row
+    grid = StudyGrid(label_sets=("10min",), pt_methods=("mae",), extra_st_ctc=False, controls=())
+    st = _st_workspace(tmp_path)  # scores only (a bundle without the translations)
+    rows, ok = st_check(grid, tmp_path, [1])
+    assert rows[0].startswith("| seed | mid-training | dev BLEU | dev chrF | most-frequent-sentence BLEU | its chrF |")
+    row = rows[2].split(" | ")
+    assert row[0] == "| 1" and row[2:4] == ["12.50", "40.25"] and ok is None
+    # the baseline says "il gatto dorme" for every dev sentence
+    from mmpt.data.datadir import read_kv
+
+    refs = read_kv(st / "dump/fbank/dev.en-it/text")
+    base = score_bleu(refs, {u: "il gatto dorme" for u in refs})
+    assert row[4] == f"{base.bleu:.2f}" and row[5] == f"{base.chrf:.2f}" and "not checked" in row[-1]
+    assert st_check(grid, tmp_path, [2]) == (rows[:2], None)  # a seed without the mid-training: no row
+
+
+@pytest.mark.parametrize("translates", [True, False])
+def test_st_check_passes_or_fails_with_the_paired_bootstrap(tmp_path: Path, translates: bool):
+    from mmpt.report.study_report import st_check
+
+    grid = StudyGrid(label_sets=("10min",), pt_methods=("mae",), extra_st_ctc=False, controls=())
+    # a system that translates (the reference) or one that says the same other sentence whatever the input
+    _st_workspace(tmp_path, (lambda t: t) if translates else (lambda t: "zzz qqq"))
+    rows, ok = st_check(grid, tmp_path, [1])
+    assert ok is translates and rows[2].endswith("| yes |" if translates else "| no |")
+
+
+def test_h3_is_labelled_when_st_fails_its_check(tmp_path: Path):
+    grid = StudyGrid(label_sets=("10min",), pt_methods=("mae",), extra_st_ctc=False, controls=())
+    _fake_study(tmp_path, grid)
+    _st_workspace(tmp_path, lambda t: "zzz qqq")
+    md = write_report(grid, tmp_path, SEEDS, tmp_path / "RESULTS.md", "test", superb_tasks=("ks",),
+                      n_resamples=200).read_text()
+    h3 = [ln for ln in md.splitlines() if ln.startswith("| H3")]
+    assert h3 and all("(ST failed its learning check) |" in ln for ln in h3)
+    assert not any("ST failed" in ln for ln in md.splitlines() if ln.startswith("| H1") or ln.startswith("| H2"))
+    assert "A mid-training fails" in md
+
+
