@@ -10,9 +10,11 @@ import pytest
 
 CHECK = """
 import threading, torch
+import mmpt.tasks.asr  # the training entry points import espnet2 first: that must not start torch's threads
 from mmpt.denormals import flush_denormals
 on = flush_denormals()
-x = torch.full((4096,), 1e-39)
+torch.set_num_threads(2)
+x = torch.full((4_000_000,), 1e-39)  # large enough for torch's intra-op threads to share the product
 y = {}
 t = threading.Thread(target=lambda: y.setdefault("v", (x * 1.0).abs().max().item()))  # a thread started after
 t.start(); t.join()

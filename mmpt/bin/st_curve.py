@@ -47,8 +47,13 @@ def run(args: argparse.Namespace) -> List[str]:
     from mmpt.bin import decode
     from mmpt.data.datadir import read_kv
     from mmpt.data.files import write_if_changed
-    from mmpt.st.learning_curve import average_snapshots, best_epochs, compare_to_baseline, most_frequent, \
-        reporter_values
+    from mmpt.st.learning_curve import (
+        average_snapshots,
+        best_epochs,
+        compare_to_baseline,
+        most_frequent,
+        reporter_values,
+    )
 
     out = args.out or args.exp_dir / "curve"
     out.mkdir(parents=True, exist_ok=True)

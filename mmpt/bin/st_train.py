@@ -13,11 +13,11 @@ from typing import List, Optional
 
 from mmpt.denormals import flush_denormals
 
-from mmpt.tasks.st import SafeSTTask
-
 
 def main(cmd: Optional[List[str]] = None) -> None:
     flush_denormals()  # before torch starts its threads (mmpt.denormals)
+    from mmpt.tasks.st import SafeSTTask
+
     SafeSTTask.main(cmd=cmd)
 
 

@@ -402,7 +402,8 @@ def write_report(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], out: Pat
            "Dev BLEU and chrF of each mid-training against always emitting the most frequent training translation; "
            "it passes when both are above with sacrebleu's paired bootstrap p < 0.05 (STUDY.md amendment 4). "
            + {True: "Every mid-training passes.", None: "Not checked.",
-              False: "**A mid-training fails: the H3 comparisons are labelled \"ST failed its learning check\".**"}[st_ok],
+              False: "**A mid-training fails: the H3 comparisons are labelled "
+                     "\"ST failed its learning check\".**"}[st_ok],
            ""]
     md += st_lines
     figdir = out.parent

@@ -8,8 +8,7 @@ import pytest
 import torch
 
 from mmpt.pack.load import ModelFileError
-from mmpt.st.learning_curve import (average_snapshots, best_epochs, compare_to_baseline, most_frequent,
-                                    reporter_values)
+from mmpt.st.learning_curve import average_snapshots, best_epochs, compare_to_baseline, most_frequent, reporter_values
 
 
 def _checkpoint(tmp_path, accs):
@@ -50,7 +49,8 @@ def test_best_epochs_only_looks_up_to_e():
 
 def test_average_snapshots_as_espnet(tmp_path):
     for e, v in ((1, 1.0), (2, 2.0), (3, 6.0)):
-        torch.save({"w": torch.full((2,), v), "bn.num_batches_tracked": torch.tensor(10 * e)}, tmp_path / f"{e}epoch.pth")
+        state = {"w": torch.full((2,), v), "bn.num_batches_tracked": torch.tensor(10 * e)}
+        torch.save(state, tmp_path / f"{e}epoch.pth")
     avg = average_snapshots(tmp_path, [1, 3])
     assert torch.equal(avg["w"], torch.full((2,), 3.5))
     assert int(avg["bn.num_batches_tracked"]) == 40  # integers accumulated, as espnet2's average_nbest_models
