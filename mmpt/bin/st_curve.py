@@ -40,6 +40,15 @@ def get_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _snapshot_stamp(exp_dir: Path, epochs: List[int]) -> List[str]:
+    """epoch:size:mtime of each snapshot ([] when one is missing): an averaged model is reused only while its
+    snapshots are the same files (a training run again writes new ones)."""
+    files = [exp_dir / f"{e}epoch.pth" for e in epochs]
+    if not all(f.is_file() for f in files):
+        return []
+    return [f"{e}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for e, f in zip(epochs, files)]
+
+
 def run(args: argparse.Namespace) -> List[str]:
     """Every row of the curve (tsv lines, header first)."""
     import torch
@@ -72,11 +81,12 @@ def run(args: argparse.Namespace) -> List[str]:
         snaps = best_epochs(values, e, args.nbest)
         model = out / f"ep{e}.pth"
         tag = out / f"ep{e}.snapshots"
-        if not (model.is_file() and tag.is_file() and tag.read_text().split() == [str(s) for s in snaps]):
+        stamp = _snapshot_stamp(args.exp_dir, snaps)
+        if not (stamp and model.is_file() and tag.is_file() and tag.read_text().split() == stamp):
             tmp = model.with_suffix(".pth.tmp")
             torch.save(average_snapshots(args.exp_dir, snaps), tmp)
             tmp.replace(model)
-            tag.write_text(" ".join(map(str, snaps)) + "\n")
+            tag.write_text(" ".join(stamp) + "\n")
         argv = ["--task", "st", "--train_config", str(args.exp_dir / "config.yaml"), "--model_file", str(model)]
         if args.decode_config:
             argv += ["--decode_config", args.decode_config]
