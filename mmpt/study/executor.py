@@ -98,8 +98,9 @@ def run_steps(steps: Sequence[Step], ws: Path, env: Mapping[str, str], jobs: int
             out = (log_dir / _log_name(i + 1, s)).open("w")
         logger.info("step %d/%d, stage %d: %s%s\n    %s", i + 1, len(steps), s.stage, s.what,
                     f" (log: {out.name})" if out else "", s.command())
+        # its own process group, so that stopping the runner stops the whole step (run.sh and its python)
         proc = subprocess.Popen(argv, cwd=ws / s.cwd, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-                                start_new_session=jobs > 1)
+                                start_new_session=True)
         running[i] = (proc, time.time(), out)
 
     def finish(i: int, rc: int) -> None:
@@ -122,7 +123,7 @@ def run_steps(steps: Sequence[Step], ws: Path, env: Mapping[str, str], jobs: int
     def on_term(signum, frame):  # so that the steps' process groups are stopped too (below)
         raise SystemExit(128 + signum)
 
-    old_term = signal.signal(signal.SIGTERM, on_term) if jobs > 1 else None
+    old_term = signal.signal(signal.SIGTERM, on_term)
     try:
         while pending or running:
             if failed is None:
@@ -143,10 +144,9 @@ def run_steps(steps: Sequence[Step], ws: Path, env: Mapping[str, str], jobs: int
             time.sleep(0.2)
     except BaseException:
         for proc, _, _ in running.values():
-            if jobs > 1 and proc.poll() is None:
+            if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
         raise
     finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGTERM, old_term)
     return (0, None) if failed is None else (rc_failed, steps[failed])

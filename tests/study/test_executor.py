@@ -2,6 +2,8 @@
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+import pytest
+
 from mmpt.study.executor import dependencies, run_steps
 from mmpt.study.grid import StudyGrid
 from mmpt.study.plan import Schedule, Step, steps
@@ -109,7 +111,8 @@ def test_fine_tunings_lock_per_frozen_encoder_cache(tmp_path: Path):
     assert len(set(scratch)) == 2
 
 
-def test_terminating_the_runner_stops_its_steps(tmp_path: Path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_terminating_the_runner_stops_its_steps(tmp_path: Path, jobs: int):
     import subprocess
     import sys
     import time
@@ -123,10 +126,10 @@ from pathlib import Path
 from mmpt.study.executor import run_steps
 from mmpt.study.plan import Step
 steps = [Step(3, n, n, ["sh", "-c", f"echo $$ > {tmp_path}/pid_{{n}}; exec sleep 60"]) for n in ("a", "b")]
-run_steps(steps, Path({str(tmp_path)!r}), {{"PATH": "/usr/bin:/bin"}}, jobs=2)
+run_steps(steps, Path({str(tmp_path)!r}), {{"PATH": "/usr/bin:/bin"}}, jobs={jobs})
 """
     runner = subprocess.Popen([sys.executable, "-c", script])
-    pids = [tmp_path / "pid_a", tmp_path / "pid_b"]
+    pids = [tmp_path / "pid_a", tmp_path / "pid_b"][:jobs]  # one job: b waits for a
     for _ in range(200):
         if all(p.is_file() and p.read_text().strip() for p in pids):
             break
@@ -140,8 +143,6 @@ run_steps(steps, Path({str(tmp_path)!r}), {{"PATH": "/usr/bin:/bin"}}, jobs=2)
 
 
 def test_a_missing_input_that_no_step_makes_is_an_error_before_anything_runs(tmp_path: Path):
-    import pytest
-
     plan = [_fake(tmp_path, "ok", "a"), _fake(tmp_path, "ft", "b", stage=5, needs=("c/exp/pack",))]
     with pytest.raises(ValueError, match="c/exp/pack, which is missing"):
         run_steps(plan, tmp_path, {"PATH": "/usr/bin:/bin"}, jobs=2)
