@@ -165,6 +165,7 @@ class SafeTrainingTask:
         install_training_shims()
         import espnet2.train.trainer as trainer
 
+        plot_interval()  # a bad MMPT_PLOT_INTERVAL fails here, not after the first epoch
         trainer.Reporter.max_epoch = int(getattr(args, "max_epoch", 0) or 0)
         trainer.Reporter.last = None
         super().main_worker(args)  # type: ignore[misc]
