@@ -168,13 +168,14 @@ class StudyGrid:
     # ------------------------------------------------------------------ fine-tunings
     def fine_tunings(self) -> List[Tuple[str, str, Arm]]:
         """(label set, head, arm) of every fine-tuning: the last-layer head everywhere, the weighted-sum head
-        on the primary (first) labelled subset for the frozen arms."""
-        out = []
-        for i, label_set in enumerate(self.label_sets):
-            for arm in self.arms():
-                out.append((label_set, "last", arm))
-                if i == 0 and arm.kind != "scratch":
-                    out.append((label_set, "wsum", arm))
+        on the primary (first) labelled subset for the frozen arms. Ordered by priority (STUDY.md amendment
+        10): the primary endpoint (first subset, last-layer head) of every arm first, then its weighted-sum
+        heads, then the other subsets, so a run stopped by the clock has finished the most important ones."""
+        arms = self.arms()
+        first, *others = self.label_sets
+        out = [(first, "last", arm) for arm in arms]
+        out += [(first, "wsum", arm) for arm in arms if arm.kind != "scratch"]
+        out += [(label_set, "last", arm) for label_set in others for arm in arms]
         return out
 
     # ------------------------------------------------------------------ comparisons
