@@ -169,9 +169,17 @@ class StudyGrid:
     def fine_tunings(self) -> List[Tuple[str, str, Arm]]:
         """(label set, head, arm) of every fine-tuning: the last-layer head everywhere, the weighted-sum head
         on the primary (first) labelled subset for the frozen arms. Ordered by priority (STUDY.md amendment
-        10): the primary endpoint (first subset, last-layer head) of every arm first, then its weighted-sum
-        heads, then the other subsets, so a run stopped by the clock has finished the most important ones."""
-        arms = self.arms()
+        10): the primary endpoint (first subset, last-layer head) of every arm first, the arms of the primary
+        comparisons in Table 1 order, the others in the order of their secondary comparisons (the positive
+        control before the extra arms), then the weighted-sum heads, then the other subsets, so a run stopped
+        by the clock has finished the most important ones."""
+        comparisons = self.comparisons()
+        in_primary = {k for c in comparisons if c.primary for k in (*c.control, *c.treatment)}
+        first_use = {}
+        for i, c in enumerate(comparisons):
+            for k in c.treatment:
+                first_use.setdefault(k, i)
+        arms = sorted(self.arms(), key=lambda a: (0, 0) if a.key in in_primary else (1, first_use.get(a.key, 1 << 30)))
         first, *others = self.label_sets
         out = [(first, "last", arm) for arm in arms]
         out += [(first, "wsum", arm) for arm in arms if arm.kind != "scratch"]

@@ -9,7 +9,13 @@ def test_fine_tunings_run_the_primary_endpoint_first():
     frozen = [a for a in grid.arms() if a.kind != "scratch"]
     primary = runs[:n_arms]
     assert all(ls == "10min" and head == "last" for ls, head, _ in primary)
-    assert [k for _, _, k in primary] == [a.kind for a in grid.arms()]
+    in_primary = {k for c in grid.comparisons() if c.primary for k in (*c.control, *c.treatment)}
+    keys = [a.key for ls, head, a in grid.fine_tunings()[:n_arms]]
+    assert sorted(keys) == sorted(a.key for a in grid.arms())
+    n_in = len(in_primary)
+    assert set(keys[:n_in]) == in_primary and keys[0] == "scratch"
+    assert keys[:n_in] == [a.key for a in grid.arms() if a.key in in_primary]  # Table 1 order
+    assert keys[n_in:] == ["pos/lrs3", "mt/lrs3/mae/it/st_ctc"]  # the sanity check before the extra arm
     wsum = runs[n_arms:n_arms + len(frozen)]
     assert all(ls == "10min" and head == "wsum" and k != "scratch" for ls, head, k in wsum)
     rest = runs[n_arms + len(frozen):]
