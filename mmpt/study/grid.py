@@ -175,11 +175,14 @@ class StudyGrid:
         by the clock has finished the most important ones."""
         comparisons = self.comparisons()
         in_primary = {k for c in comparisons if c.primary for k in (*c.control, *c.treatment)}
-        first_use = {}
-        for i, c in enumerate(comparisons):
-            for k in c.treatment:
-                first_use.setdefault(k, i)
-        arms = sorted(self.arms(), key=lambda a: (0, 0) if a.key in in_primary else (1, first_use.get(a.key, 1 << 30)))
+        secondary = [k for c in comparisons if not c.primary for k in c.treatment]
+
+        def priority(arm: Arm) -> Tuple[int, int]:
+            if arm.key in in_primary:
+                return (0, 0)  # the stable sort keeps Table 1 order
+            return (1, secondary.index(arm.key) if arm.key in secondary else len(secondary))
+
+        arms = sorted(self.arms(), key=priority)
         first, *others = self.label_sets
         out = [(first, "last", arm) for arm in arms]
         out += [(first, "wsum", arm) for arm in arms if arm.kind != "scratch"]
