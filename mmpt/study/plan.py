@@ -91,10 +91,12 @@ def superb_arm_keys(grid: StudyGrid, sched: Schedule) -> List[str]:
     if sched.superb_arms:
         return list(sched.superb_arms)
     m0, c0, l0 = grid.pt_methods[0], grid.corpus0, grid.lang0
-    keys = ["random", f"pt/{c0}/{m0}"]
+    # Figure 2's pair (pre-trained, then mid-trained) before the random reference, so that a run stopped by
+    # the clock still has the figure.
+    keys = [f"pt/{c0}/{m0}"]
     if "st" in grid.mid_tasks:
         keys.append(f"mt/{c0}/{m0}/{l0}/st")
-    return keys
+    return keys + ["random"]
 
 
 def steps(grid: StudyGrid, sched: Schedule, ws: Path) -> List[Step]:

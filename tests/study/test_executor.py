@@ -36,7 +36,11 @@ def test_study_plan_dependencies(tmp_path: Path):
     assert ft_scratch not in deps[ft_mt] and not any(plan[j].stage == 5 for j in deps[ft_pos])
     sb_prep = _index(plan, "SUPERB data preparation")
     sb = [i for i, s in enumerate(plan) if s.what.startswith("SUPERB on")]
-    assert all(sb_prep in deps[i] for i in sb) and st_mae in deps[sb[-1]]
+    assert all(sb_prep in deps[i] for i in sb)
+    # Figure 2's pair first, the random reference last
+    assert [plan[i].what for i in sb] == ["SUPERB on MAE (LRS3)", "SUPERB on MAE (LRS3) + ST en-it",
+                                          "SUPERB on random encoder (frozen)"]
+    assert st_mae in deps[sb[1]] and rnd in deps[sb[2]]
     for i, d in enumerate(deps):
         assert all(j < i for j in d)  # what a step waits for comes earlier in the plan
 
