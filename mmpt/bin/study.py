@@ -3,6 +3,7 @@
     python -m mmpt.bin.study plan --seed 1 [grid options]            # every step, with its command
     python -m mmpt.bin.study run --seed 1 --stage 2 --stop_stage 5   # run the steps of those stages
     python -m mmpt.bin.study export --seed 1 --to egs2/librispeech/asr1/results/study/seed1   # its bundle
+    python -m mmpt.bin.study export --seed 1 --to ... --parts superb   # only its SUPERB scores (and logs)
 
 The workspace of seed N is ``<exp_root>/seed<N>`` (default ``exp/run_all``); every step's time goes to
 ``<workspace>/timings.tsv``, and every ``run`` appends the commit it ran from to ``<workspace>/runs.tsv``.
@@ -63,6 +64,8 @@ def get_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, required=True)
     p.add_argument("--exp_root", type=Path, default=MAIN_ROOT / "exp" / "run_all")
     p.add_argument("--to", type=Path, default=None, help="export: the bundle directory of the seed")
+    p.add_argument("--parts", default="asr st superb curves",
+                   help="export: the kinds of result copied (the logs runs.tsv and timings.tsv are always merged)")
     p.add_argument("--stage", type=int, default=0)
     p.add_argument("--stop_stage", type=int, default=100)
     add_grid_options(p)
@@ -93,7 +96,7 @@ def record_run(ws: Path, stage: int, stop_stage: int) -> None:
         f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')}\t{commit}\tstages {stage}-{stop_stage}\n")
 
 
-def export(ws: Path, dest: Optional[Path]) -> int:
+def export(ws: Path, dest: Optional[Path], parts: List[str]) -> int:
     from mmpt.data.errors import DataError
     from mmpt.study.bundle import export_bundle
 
@@ -101,8 +104,8 @@ def export(ws: Path, dest: Optional[Path]) -> int:
         print("study: error: export needs --to DIR", file=sys.stderr)
         return 2
     try:
-        files = export_bundle(ws, dest)
-    except DataError as e:
+        files = export_bundle(ws, dest, parts)
+    except (DataError, ValueError) as e:
         print(f"study: error: {e}", file=sys.stderr)
         return 1
     print(f"{dest}: {len(files)} files of {ws}")
@@ -114,7 +117,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = get_parser().parse_args(argv)
     ws = (args.exp_root / f"seed{args.seed}").resolve()
     if args.command == "export":  # the bundle holds whatever the seed scored, whatever its grid
-        return export(ws, args.to)
+        return export(ws, args.to, args.parts.split())
     try:
         grid = grid_from(args)
         sched = Schedule(seed=args.seed, pt_epochs=args.pt_epochs, st_epochs=args.st_epochs,

@@ -290,9 +290,9 @@ def check_complete(path: PathLike, decoded: int, last_time: Optional[float], str
 def _to_rgb(frame: "av.VideoFrame", hw: Tuple[int, int]) -> np.ndarray:
     h, w = hw
     if (frame.height, frame.width) == (h, w):
-        rgb = frame.to_ndarray(format="rgb24")
+        rgb = frame.to_ndarray(format="rgb24", threads=1)  # no per-frame swscale thread pool
     else:
-        rgb = frame.reformat(width=w, height=h, format="rgb24", interpolation="BILINEAR").to_ndarray()
+        rgb = frame.reformat(width=w, height=h, format="rgb24", interpolation="BILINEAR", threads=1).to_ndarray()
     # to_ndarray() may return a view on PyAV's frame buffer: own the pixels.
     return np.array(rgb, dtype=np.uint8, copy=True)
 

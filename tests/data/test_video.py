@@ -261,3 +261,18 @@ def test_real_kinetics_30_to_25_fps(realdata):
     assert info.fps == 30.0
     v = read_video(f, fps=25, size=(64, 64))
     assert abs(v.shape[0] - info.duration * 25) <= 1
+
+
+@pytest.mark.parametrize("size", [None, (64, 80)])
+def test_real_clips_pixels_are_pyavs_default_conversion(realdata, size):
+    """read_video converts (and scales) on one swscale thread for speed: the bytes equal PyAV's default."""
+    clips = _real(realdata, "lrs3_test_spectre/test/*/*.mp4")[:1] + _real(realdata, "kinetics400_torchvision/*.mp4")[:1]
+    for f in clips:
+        with av.open(str(f)) as c:
+            frames = [fr for _, fr in zip(range(3), c.decode(video=0))]
+        if size is None:
+            want = [fr.to_ndarray(format="rgb24") for fr in frames]
+        else:
+            want = [fr.reformat(width=size[1], height=size[0], format="rgb24", interpolation="BILINEAR").to_ndarray()
+                    for fr in frames]
+        np.testing.assert_array_equal(read_video(f, size=size, num_frames=3), np.stack(want))

@@ -67,6 +67,15 @@ def test_any_window_equals_the_full_decode(stored, start):
     np.testing.assert_array_equal(window, full[idx])  # seeking decodes exactly the frames a full pass gives
 
 
+def test_window_pixels_are_pyavs_default_conversion(stored):
+    """The single-threaded YUV -> RGB conversion of decode_window (a speed choice) gives the same bytes as
+    PyAV's default, so stores read before and after it train on identical pixels."""
+    _, clip = stored
+    with av.open(clip.path) as c:
+        default = np.stack([f.to_ndarray(format="rgb24") for f in c.decode(video=0)])
+    np.testing.assert_array_equal(read_stored_clip(clip.path), default)
+
+
 def test_windows_drawn_like_the_preprocessor(stored):
     _, clip = stored
     full = read_stored_clip(clip.path)

@@ -65,3 +65,45 @@ def test_export_of_an_unscored_workspace_is_an_error(tmp_path: Path, capsys):
     rc = study_main(["export", "--seed", "3", "--exp_root", str(tmp_path), "--to", str(tmp_path / "out")])
     assert rc == 1 and "seed3: holds no scored fine-tuning" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_partial_export_adds_superb_and_merges_the_logs(tmp_path: Path):
+    """A later session that re-trains a seed's encoders for SUPERB alone adds its scores and its history to
+    the seed's bundle, and leaves the committed WERs, BLEU and curves alone."""
+    grid = StudyGrid(label_sets=("10min",))
+    _workspaces(tmp_path / "exp", grid)
+    ws, dest = tmp_path / "exp" / "seed1", tmp_path / "b"
+    export_bundle(ws, dest, parts=("asr", "st", "curves"))
+    assert not list(dest.glob("egs2/superb/**/result.json"))
+    utt = next(dest.glob("egs2/librispeech/**/utt_errors.tsv"))
+    committed = utt.read_bytes()
+
+    later = tmp_path / "later" / "seed1"  # a new machine: new draws of the encoders, its own logs
+    (later / "egs2/superb/superb1/exp").mkdir(parents=True)
+    for rel in bundle_files(ws, ("superb",)):
+        (later / rel).parent.mkdir(parents=True, exist_ok=True)
+        (later / rel).write_bytes((ws / rel).read_bytes())
+    new_utt = later / utt.relative_to(dest)
+    new_utt.parent.mkdir(parents=True)
+    new_utt.write_text("a different draw\n")
+    (later / "runs.tsv").write_text("2026-12-08T09:00:00\tfed789\tstages 7-7\n")
+    (later / "timings.tsv").write_text("7\tSUPERB on MAE\t600.0\t0\n")
+
+    files = export_bundle(later, dest, parts=("superb",))
+    assert files and all(p.name in ("result.json", "runs.tsv", "timings.tsv") for p in files)
+    assert utt.read_bytes() == committed  # the committed WERs stay
+    assert list(dest.glob("egs2/superb/**/result.json"))
+    runs = (dest / "runs.tsv").read_text().splitlines()
+    assert runs == ["2026-12-06T07:00:01\tabc123\tstages 2-5", "2026-12-08T09:00:00\tfed789\tstages 7-7"]
+    timings = (dest / "timings.tsv").read_text().splitlines()
+    assert timings == ["5\tCTC fine-tuning\t12.0\t0", "7\tSUPERB on MAE\t600.0\t0"]
+    assert export_bundle(later, dest, parts=("superb",)) == files
+    assert len((dest / "runs.tsv").read_text().splitlines()) == 2  # merging twice adds nothing
+
+    with pytest.raises(DataError, match="no SUPERB score among the parts asr"):
+        export_bundle(later / "egs2/superb", dest, parts=("asr",))
+    with pytest.raises(ValueError, match="unknown bundle part"):
+        export_bundle(later, dest, parts=("wer",))
+    rc = study_main(["export", "--seed", "1", "--exp_root", str(tmp_path / "later"), "--to", str(dest),
+                     "--parts", "superb"])
+    assert rc == 0
