@@ -300,6 +300,44 @@ def superb_gains(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], tasks: S
     return out
 
 
+def superb_scores(grid: StudyGrid, exp_root: Path, seeds: Sequence[int],
+                  tasks: Sequence[str]) -> Dict[int, Dict[str, Dict[str, float]]]:
+    """seed -> arm name -> task -> score (a fraction), for every arm of the grid with SUPERB scores."""
+    from mmpt.study.plan import superb_tag
+    from mmpt.superb.scoring import load_scores
+
+    out: Dict[int, Dict[str, Dict[str, float]]] = {}
+    for s in seeds:
+        expdir = exp_root / f"seed{s}" / "egs2/superb/superb1/exp"
+        if not expdir.is_dir():
+            continue
+        scores = {tag: {t.task: t.value for t in v} for tag, v in load_scores(expdir).items()}
+        rows = {arm.name: {t: v for t, v in scores[superb_tag(arm)].items() if t in tasks}
+                for arm in grid.arms() if superb_tag(arm) in scores}
+        if rows:
+            out[s] = rows
+    return out
+
+
+def superb_score_lines(by_seed: Dict[int, Dict[str, Dict[str, float]]], tasks: Sequence[str],
+                       baseline: str) -> List[str]:
+    """Markdown: per seed, each scored encoder's SUPERB scores (%) and its improvement over ``baseline``."""
+    from mmpt.report.superb_table import task_improvement
+    from mmpt.superb.scoring import METRICS
+
+    head = ["seed", "encoder"] + [f"{t.upper()} {METRICS[t]}" for t in tasks] + [f"vs {baseline}: {t.upper()}"
+                                                                                  for t in tasks]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for s, rows in by_seed.items():
+        base = rows.get(baseline, {})
+        for name, row in rows.items():
+            cells = [str(s), name] + [f"{100 * row[t]:.2f}" if t in row else "missing" for t in tasks]
+            cells += ["-" if name == baseline or t not in row or t not in base
+                      else f"{task_improvement(t, base[t], row[t]):+.2f}%" for t in tasks]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def figure2(gains: List[Dict], out: Path) -> Optional[Path]:
     if not gains:
         return None
@@ -316,7 +354,8 @@ def figure2(gains: List[Dict], out: Path) -> Optional[Path]:
     ax.bar([t.upper() for t in tasks], means, yerr=sds, capsize=3)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_ylabel("relative improvement from\nmid-training (%)")
-    ax.set_title("SUPERB: mid-trained vs pre-trained encoder")
+    n = len({g["seed"] for g in gains})
+    ax.set_title(f"SUPERB: mid-trained vs pre-trained encoder ({n} seed{'s' if n > 1 else ''})")
     fig.tight_layout()
     fig.savefig(out, dpi=120)
     plt.close(fig)
@@ -420,6 +459,12 @@ def write_report(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], out: Pat
                "| seed | task | pre-trained | mid-trained | gain |", "|---|---|---|---|---|"]
         md += [f"| {g['seed']} | {g['task'].upper()} | {100 * g['pt_value']:.2f} | {100 * g['mt_value']:.2f} | "
                f"{g['gain']:+.2f}% |" for g in sg]
+    scored = superb_scores(grid, exp_root, seeds, superb_tasks)
+    if scored:
+        random_name = next((a.name for a in grid.arms() if a.kind == "random"), "")
+        md += ["", "SUPERB scores of every encoder scored (test sets, %; accuracy for KS / IC, PER for PR, DER for SD; "
+               f"relative improvement over the {random_name}, higher is better):", ""]
+        md += superb_score_lines(scored, superb_tasks, random_name)
     curves = sorted(p.relative_to(out.parent) for p in exp_root.glob("seed*/egs2/*/*/exp*/*/images/loss.png"))
     if curves:
         md += ["", "## Training curves (espnet2's images/loss.png of every training)", ""]

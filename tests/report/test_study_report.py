@@ -28,7 +28,7 @@ def _fake_study(root: Path, grid: StudyGrid) -> None:
                 (d / "utt_errors.tsv").write_text("utt\tref_words\tword_errors\tref_chars\tchar_errors\n"
                                                   + "\n".join(rows) + "\n")
         expdir = root / f"seed{seed}" / "egs2/superb/superb1/exp"
-        for key, value in (("pt/lrs3/mae", 0.5), ("mt/lrs3/mae/it/st", 0.6)):
+        for key, value in (("random", 0.4), ("pt/lrs3/mae", 0.5), ("mt/lrs3/mae/it/st", 0.6)):
             d = expdir / superb_tag(grid.arm(key)) / "ks" / EVAL_DIR
             d.mkdir(parents=True)
             (d / RESULT_JSON).write_text(TaskScore("ks", METRICS["ks"], value, 10).to_json())
@@ -49,6 +49,9 @@ def test_report_tables_p_values_and_figures(tmp_path: Path):
     assert "Holm p" in text and "95% CI" in text
     assert (tmp_path / "figure3.png").stat().st_size > 1000 and (tmp_path / "figure2.png").stat().st_size > 1000
     assert "| 1 | KS | 50.00 | 60.00 | +20.00% |" in text
+    # every scored encoder, against the random one (KS is an accuracy: higher is better)
+    assert "| 2 | random encoder (frozen) | 40.00 | - |" in text
+    assert "| 2 | MAE (LRS3) | 50.00 | +25.00% |" in text
     assert "weighted-sum head" in text
 
 
