@@ -461,7 +461,7 @@ def write_report(grid: StudyGrid, exp_root: Path, seeds: Sequence[int], out: Pat
                f"{g['gain']:+.2f}% |" for g in sg]
     scored = superb_scores(grid, exp_root, seeds, superb_tasks)
     if scored:
-        random_name = next((a.name for a in grid.arms() if a.kind == "random"), "")
+        random_name = grid.arm("random").name
         md += ["", "SUPERB scores of every encoder scored (test sets, %; accuracy for KS / IC, PER for PR, DER for SD; "
                f"relative improvement over the {random_name}, higher is better):", ""]
         md += superb_score_lines(scored, superb_tasks, random_name)
